@@ -1,0 +1,86 @@
+//! Embedding vfd in a host application, next to wasmtime-wasi.
+//!
+//! Usage: `vfd-embed-example <command-component.wasm>`, e.g. the `cat`
+//! example guest. The host builds a guest table by hand: a scratch
+//! directory mounted read-write at `/data`, a read-only mount of the same
+//! files at `/snapshot`, the host's stdout lent as fd 1, and a limit of 64
+//! descriptors; then it runs the guest as a wasi:cli command, with
+//! `cat /data/notes.txt` as its arguments.
+
+use anyhow::{Result, bail};
+use vfd_host::{MountPerms, Ownership, VfdCtx, VfdView};
+use wasmtime::Store;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime_wasi::p2::bindings::sync::Command;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+/// The store's data: wasmtime-wasi's context and vfd's, side by side.
+struct Host {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    vfd: VfdCtx,
+}
+
+impl WasiView for Host {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl VfdView for Host {
+    fn vfd(&mut self) -> &mut VfdCtx {
+        &mut self.vfd
+    }
+}
+
+fn main() -> Result<()> {
+    let Some(wasm) = std::env::args().nth(1) else {
+        bail!("usage: vfd-embed-example <command-component.wasm>");
+    };
+    let scratch = std::env::temp_dir().join(format!("vfd-embed-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    std::fs::write(
+        scratch.join("notes.txt"),
+        "notes kept on the host, read by the guest\n",
+    )?;
+
+    // The guest's table: mounts, and the host's stdout lent (not given) as
+    // fd 1, so the guest closing its fd 1 would leave ours open.
+    let vfd = VfdCtx::builder()
+        .mount(&scratch, "/data", MountPerms::ReadWrite)?
+        .mount(&scratch, "/snapshot", MountPerms::ReadOnly)?
+        .stdout(std::io::stdout(), Ownership::Borrowed)?
+        .max_fds(64)
+        .build()?;
+    let wasi = WasiCtx::builder()
+        .inherit_stdio()
+        .args(&["cat", "/data/notes.txt"])
+        .build();
+
+    let engine = vfd_host::engine()?;
+    let mut linker = Linker::<Host>::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    vfd_host::add_to_linker(&mut linker)?;
+
+    let component = Component::from_file(&engine, &wasm)
+        .map_err(|e| anyhow::Error::from(e).context(format!("cannot load {wasm}")))?;
+    let mut store = Store::new(
+        &engine,
+        Host {
+            wasi,
+            table: ResourceTable::new(),
+            vfd,
+        },
+    );
+    let command = Command::instantiate(&mut store, &component, &linker)?;
+    let outcome = command.wasi_cli_run().call_run(&mut store)?;
+    drop(store);
+    std::fs::remove_dir_all(&scratch).ok();
+    if outcome.is_err() {
+        bail!("the guest failed");
+    }
+    Ok(())
+}

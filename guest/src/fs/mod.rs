@@ -1,0 +1,215 @@
+//! Files and directories, mirroring `std::fs`.
+//!
+//! Paths are resolved by the host: absolute ones through its mounts,
+//! relative ones through vfd's current directory (see [`crate::env`]).
+//! Paths must be UTF-8; any other path is `InvalidInput`.
+
+mod dir;
+mod file;
+mod metadata;
+mod open_options;
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+pub use dir::{DirEntry, ReadDir, read_dir};
+pub use file::File;
+pub use metadata::{FileType, Metadata};
+pub use open_options::OpenOptions;
+
+use crate::bindings::vfd::posix::descriptors;
+use crate::errno::cvt;
+use crate::fd::HOST_AT_FDCWD;
+
+/// The path as the host takes it: a WIT `string` must be UTF-8.
+pub(crate) fn path_str(path: &Path) -> io::Result<&str> {
+    path.to_str()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path is not valid UTF-8"))
+}
+
+/// `mkdirat(AT_FDCWD, path)`—Creates a new, empty directory.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::fs::create_dir("out")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/mkdirat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/mkdirat.2.html)
+pub fn create_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
+    let path = path_str(path.as_ref())?;
+    cvt(descriptors::mkdir_at(HOST_AT_FDCWD, path))
+}
+
+/// `unlinkat(AT_FDCWD, path, 0)`—Removes a file or symlink.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::fs::remove_file("stale.lock")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlinkat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/unlinkat.2.html)
+pub fn remove_file<P: AsRef<Path>>(path: P) -> io::Result<()> {
+    let path = path_str(path.as_ref())?;
+    cvt(descriptors::unlink_at(HOST_AT_FDCWD, path))
+}
+
+/// `unlinkat(AT_FDCWD, path, AT_REMOVEDIR)`—Removes an empty directory.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::fs::remove_dir("out")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlinkat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/unlinkat.2.html)
+pub fn remove_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
+    let path = path_str(path.as_ref())?;
+    cvt(descriptors::remove_dir_at(HOST_AT_FDCWD, path))
+}
+
+/// `renameat(AT_FDCWD, from, AT_FDCWD, to)`—Renames a file or directory,
+/// replacing `to` if it exists. Both must lie in the same mount.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::fs::rename("data.tmp", "data.txt")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/renameat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/renameat.2.html)
+pub fn rename<P: AsRef<Path>, Q: AsRef<Path>>(from: P, to: Q) -> io::Result<()> {
+    let from = path_str(from.as_ref())?;
+    let to = path_str(to.as_ref())?;
+    cvt(descriptors::rename_at(
+        HOST_AT_FDCWD,
+        from,
+        HOST_AT_FDCWD,
+        to,
+    ))
+}
+
+/// `fstatat(AT_FDCWD, path, 0)`—Returns the metadata of `path`, following
+/// symlinks.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let len = vfd::fs::metadata("data.txt")?.len();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstatat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/fstatat.2.html)
+pub fn metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
+    stat_path(path.as_ref(), true)
+}
+
+/// `fstatat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW)`—Returns the metadata of
+/// `path` itself, without following a final symlink.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let is_link = vfd::fs::symlink_metadata("current")?.is_symlink();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstatat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/fstatat.2.html)
+pub fn symlink_metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
+    stat_path(path.as_ref(), false)
+}
+
+fn stat_path(path: &Path, follow: bool) -> io::Result<Metadata> {
+    let stat = descriptors::stat_at(HOST_AT_FDCWD, path_str(path)?, follow);
+    cvt(stat).map(Metadata::from_stat)
+}
+
+/// `open` and `read` to the end—Reads the whole contents of a file.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let bytes = vfd::fs::read("data.bin")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
+pub fn read<P: AsRef<Path>>(path: P) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let mut bytes = Vec::new();
+    // Sizing the buffer up front lets each read ask for the rest of the
+    // file (up to the host's cap) instead of growing from a small probe.
+    if let Ok(meta) = file.metadata() {
+        let _ = bytes.try_reserve_exact(usize::try_from(meta.len()).unwrap_or(0));
+    }
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `open` and `read` to the end—Reads the whole contents of a file as
+/// UTF-8; other contents are `InvalidData`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let text = vfd::fs::read_to_string("notes.txt")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
+pub fn read_to_string<P: AsRef<Path>>(path: P) -> io::Result<String> {
+    String::from_utf8(read(path)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// `open(path, O_WRONLY | O_CREAT | O_TRUNC)` and `write`—Replaces the
+/// contents of a file, creating it if needed.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::fs::write("greeting.txt", "hello\n")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man2/write.2.html)
+pub fn write<P: AsRef<Path>, C: AsRef<[u8]>>(path: P, contents: C) -> io::Result<()> {
+    File::create(path)?.write_all(contents.as_ref())
+}

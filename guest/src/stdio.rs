@@ -1,0 +1,261 @@
+//! The standard streams of vfd's table, in the style of `rustix::stdio`,
+//! and the `print!` family writing to them.
+//!
+//! These are vfd's numbers 0, 1 and 2. Redirecting them (say
+//! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes; std's own
+//! `println!` keeps writing to WASI's stdout, which vfd never touches.
+
+use std::fmt;
+use std::io;
+
+use crate::bindings::vfd::posix::descriptors;
+use crate::errno::cvt;
+use crate::fd::{AsFd, BorrowedFd, host_fd};
+
+/// `STDIN_FILENO`—Returns a borrow of vfd's descriptor 0.
+///
+/// A fresh guest holds 0, 1 and 2; if the program closes 0 itself, calls
+/// on the borrow fail with `EBADF`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let mut line = [0; 128];
+/// let n = vfd::io::read(vfd::stdio::stdin(), &mut line)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/stdin.html)
+///  - [Linux](https://man7.org/linux/man-pages/man3/stdin.3.html)
+#[must_use]
+pub const fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: no memory stands behind a vfd number: if the program closes
+    // or reuses 0, calls fail with EBADF or reach the new file, as in C.
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+
+/// `STDOUT_FILENO`—Returns a borrow of vfd's descriptor 1.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::io::write_all(vfd::stdio::stdout(), b"hello\n")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/stdout.html)
+///  - [Linux](https://man7.org/linux/man-pages/man3/stdout.3.html)
+#[must_use]
+pub const fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdin`.
+    unsafe { BorrowedFd::borrow_raw(1) }
+}
+
+/// `STDERR_FILENO`—Returns a borrow of vfd's descriptor 2.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::io::write_all(vfd::stdio::stderr(), b"oops\n")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/stderr.html)
+///  - [Linux](https://man7.org/linux/man-pages/man3/stderr.3.html)
+#[must_use]
+pub const fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdin`.
+    unsafe { BorrowedFd::borrow_raw(2) }
+}
+
+/// `dup2(fd, STDIN_FILENO)`—Makes vfd's descriptor 0 refer to the open
+/// description of `fd`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let input = vfd::fs::File::open("input.txt")?;
+/// vfd::stdio::dup2_stdin(&input)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
+pub fn dup2_stdin(fd: impl AsFd) -> io::Result<()> {
+    dup2_to(fd.as_fd(), stdin())
+}
+
+/// `dup2(fd, STDOUT_FILENO)`—Makes vfd's descriptor 1 refer to the open
+/// description of `fd`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let log = vfd::fs::File::create("out.log")?;
+/// vfd::stdio::dup2_stdout(&log)?;
+/// vfd::println!("this goes to out.log");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
+pub fn dup2_stdout(fd: impl AsFd) -> io::Result<()> {
+    dup2_to(fd.as_fd(), stdout())
+}
+
+/// `dup2(fd, STDERR_FILENO)`—Makes vfd's descriptor 2 refer to the open
+/// description of `fd`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// // Send stderr wherever stdout goes, as the shell's `2>&1`.
+/// vfd::stdio::dup2_stderr(vfd::stdio::stdout())?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
+pub fn dup2_stderr(fd: impl AsFd) -> io::Result<()> {
+    dup2_to(fd.as_fd(), stderr())
+}
+
+fn dup2_to(fd: BorrowedFd<'_>, target: BorrowedFd<'static>) -> io::Result<()> {
+    cvt(descriptors::dup2(host_fd(fd)?, host_fd(target)?)).map(drop)
+}
+
+#[doc(hidden)]
+pub fn _print(args: fmt::Arguments<'_>) {
+    print_to(stdout(), "stdout", args);
+}
+
+#[doc(hidden)]
+pub fn _eprint(args: fmt::Arguments<'_>) {
+    print_to(stderr(), "stderr", args);
+}
+
+fn print_to(fd: BorrowedFd<'static>, name: &str, args: fmt::Arguments<'_>) {
+    // One string, so one `write` in the common case: output from a single
+    // `println!` is not interleaved with a concurrent writer's.
+    let text = fmt::format(args);
+    match crate::io::write_all(fd, text.as_bytes()) {
+        Ok(()) => {}
+        // As std: a program started with a closed stream prints nothing
+        // rather than panicking.
+        Err(e) if e.raw_os_error() == Some(libc::EBADF) => {}
+        Err(e) => panic!("failed printing to {name}: {e}"),
+    }
+}
+
+/// `printf`—Prints to vfd's standard output (descriptor 1), as std's
+/// `print!`.
+///
+/// # Panics
+///
+/// Panics if writing fails, as std's `print!` does, except that a closed
+/// descriptor 1 is ignored (as std ignores a closed stdout).
+///
+/// # Examples
+///
+/// ```no_run
+/// vfd::print!("no newline");
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man3/printf.3.html)
+#[macro_export]
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::stdio::_print(::core::format_args!($($arg)*))
+    };
+}
+
+/// `printf` with a newline—Prints a line to vfd's standard output
+/// (descriptor 1), as std's `println!`.
+///
+/// # Panics
+///
+/// As [`print!`](crate::print!).
+///
+/// # Examples
+///
+/// ```no_run
+/// vfd::println!("{} + {} = {}", 1, 1, 2);
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man3/printf.3.html)
+#[macro_export]
+macro_rules! println {
+    () => {
+        $crate::stdio::_print(::core::format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::stdio::_print(::core::format_args!("{}\n", ::core::format_args!($($arg)*)))
+    };
+}
+
+/// `fprintf(stderr, ...)`—Prints to vfd's standard error (descriptor 2),
+/// as std's `eprint!`.
+///
+/// # Panics
+///
+/// Panics if writing fails, except that a closed descriptor 2 is ignored.
+///
+/// # Examples
+///
+/// ```no_run
+/// vfd::eprint!("progress: {}%\r", 50);
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man3/fprintf.3.html)
+#[macro_export]
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::stdio::_eprint(::core::format_args!($($arg)*))
+    };
+}
+
+/// `fprintf(stderr, ...)` with a newline—Prints a line to vfd's standard
+/// error (descriptor 2), as std's `eprintln!`.
+///
+/// # Panics
+///
+/// As [`eprint!`](crate::eprint!).
+///
+/// # Examples
+///
+/// ```no_run
+/// vfd::eprintln!("error: {}", "file not found");
+/// ```
+///
+/// # References
+///  - [Linux](https://man7.org/linux/man-pages/man3/fprintf.3.html)
+#[macro_export]
+macro_rules! eprintln {
+    () => {
+        $crate::stdio::_eprint(::core::format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::stdio::_eprint(::core::format_args!("{}\n", ::core::format_args!($($arg)*)))
+    };
+}

@@ -1,0 +1,255 @@
+//! The per-guest context and its builder, in the style of wasmtime-wasi's
+//! `WasiCtx`.
+
+use crate::description::Description;
+use crate::mounts::{MountPerms, Mounts};
+use crate::object::{Object, Ownership, Stdio};
+use crate::table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
+use cap_std::ambient_authority;
+use std::io;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::Path;
+use std::sync::Arc;
+use wasmtime::component::ResourceTable;
+
+/// One guest's descriptor state: its table, its mounts and its current
+/// directory. Build one with [`VfdCtx::builder`] and keep it in the
+/// `Store`'s data next to wasmtime-wasi's `WasiCtx`.
+///
+/// Dropping it releases every owned host object the guest still held.
+pub struct VfdCtx {
+    pub(crate) table: Table<Arc<Description>>,
+    pub(crate) mounts: Mounts,
+    pub(crate) cwd: String,
+    pub(crate) dev_mode: bool,
+    pub(crate) handles: ResourceTable,
+    pub(crate) handle_count: usize,
+}
+
+impl VfdCtx {
+    /// A builder with the defaults: the host's stdio lent as 0, 1 and 2,
+    /// no mounts, a limit of 1024 descriptors, dev mode off.
+    pub fn builder() -> VfdCtxBuilder {
+        VfdCtxBuilder::default()
+    }
+
+    /// The open descriptor numbers and what each refers to, in order.
+    pub fn open_fds(&self) -> Vec<(u32, String)> {
+        self.table
+            .iter()
+            .map(|(fd, e)| (fd, format!("{:?}", e.object)))
+            .collect()
+    }
+
+    /// The limit on descriptor numbers (`RLIMIT_NOFILE`).
+    pub fn max_fds(&self) -> u32 {
+        self.table.max_fds()
+    }
+
+    /// Print a dev-mode warning about a guest call.
+    pub(crate) fn warn(&self, call: &str, fd: u32, what: &str) {
+        if self.dev_mode {
+            eprintln!("vfd: {call}(fd {fd}): {what}");
+        }
+    }
+}
+
+impl Drop for VfdCtx {
+    fn drop(&mut self) {
+        if !self.dev_mode {
+            return;
+        }
+        let left: Vec<_> = self
+            .open_fds()
+            .into_iter()
+            .filter(|(fd, _)| *fd > 2)
+            .collect();
+        if !left.is_empty() {
+            eprintln!("vfd: the guest left {} descriptor(s) open:", left.len());
+            for (fd, what) in left {
+                eprintln!("vfd:   fd {fd}: {what}");
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for VfdCtx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VfdCtx")
+            .field("table", &self.table)
+            .field("mounts", &self.mounts)
+            .field("cwd", &self.cwd)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`VfdCtx`]: mounts, stdio, host objects at chosen numbers.
+pub struct VfdCtxBuilder {
+    mounts: Mounts,
+    stdio: [Option<OwnedFd>; 3],
+    inherit_stdio: [bool; 3],
+    inserts: Vec<(u32, Object)>,
+    max_fds: Option<u32>,
+    dev_mode: bool,
+}
+
+impl Default for VfdCtxBuilder {
+    fn default() -> Self {
+        VfdCtxBuilder {
+            mounts: Mounts::default(),
+            stdio: Default::default(),
+            inherit_stdio: [true; 3],
+            inserts: Vec::new(),
+            max_fds: None,
+            dev_mode: false,
+        }
+    }
+}
+
+impl VfdCtxBuilder {
+    /// Mount the host directory `host_dir` at the absolute guest path
+    /// `guest_path`. Guest paths under it resolve inside `host_dir` only:
+    /// `..` and symlinks cannot lead out.
+    pub fn mount(
+        &mut self,
+        host_dir: impl AsRef<Path>,
+        guest_path: &str,
+        perms: MountPerms,
+    ) -> io::Result<&mut Self> {
+        let host_dir = host_dir.as_ref();
+        let dir =
+            cap_std::fs::Dir::open_ambient_dir(host_dir, ambient_authority()).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot mount {}: {e}", host_dir.display()),
+                )
+            })?;
+        self.mount_dir(dir, guest_path, perms);
+        Ok(self)
+    }
+
+    /// Mount an already open directory at `guest_path`.
+    pub fn mount_dir(
+        &mut self,
+        dir: cap_std::fs::Dir,
+        guest_path: &str,
+        perms: MountPerms,
+    ) -> &mut Self {
+        self.mounts.add(guest_path, dir, perms);
+        self
+    }
+
+    /// The guest's fd 0. The default is the host's stdin, borrowed.
+    pub fn stdin(&mut self, object: impl AsFd, ownership: Ownership) -> io::Result<&mut Self> {
+        self.set_stdio(0, object, ownership)
+    }
+
+    /// The guest's fd 1. The default is the host's stdout, borrowed.
+    pub fn stdout(&mut self, object: impl AsFd, ownership: Ownership) -> io::Result<&mut Self> {
+        self.set_stdio(1, object, ownership)
+    }
+
+    /// The guest's fd 2. The default is the host's stderr, borrowed.
+    pub fn stderr(&mut self, object: impl AsFd, ownership: Ownership) -> io::Result<&mut Self> {
+        self.set_stdio(2, object, ownership)
+    }
+
+    /// Start the guest with fd 0, 1 and 2 closed, unless set above.
+    pub fn no_stdio(&mut self) -> &mut Self {
+        self.inherit_stdio = [false; 3];
+        self.stdio = Default::default();
+        self
+    }
+
+    fn set_stdio(&mut self, fd: usize, object: impl AsFd, _: Ownership) -> io::Result<&mut Self> {
+        // See `Ownership`: vfd holds its own duplicate either way; an owned
+        // object passed by value is closed here, leaving vfd's the only one.
+        self.stdio[fd] = Some(object.as_fd().try_clone_to_owned()?);
+        Ok(self)
+    }
+
+    /// Hand the host object `object` (a file, a socket, a pipe end: any
+    /// descriptor) to the guest at number `fd`. See [`Ownership`] for who
+    /// closes it. A number already given is replaced; numbers at or above
+    /// the limit make [`build`](Self::build) fail.
+    pub fn insert(
+        &mut self,
+        fd: u32,
+        object: impl AsFd,
+        _ownership: Ownership,
+    ) -> io::Result<&mut Self> {
+        let owned = object.as_fd().try_clone_to_owned()?;
+        self.inserts.retain(|(n, _)| *n != fd);
+        self.inserts.push((fd, Object::Host(owned)));
+        Ok(self)
+    }
+
+    /// The limit on descriptor numbers, like `RLIMIT_NOFILE` (default
+    /// 1024, at most 1,048,576): new numbers at the limit are `mfile`.
+    pub fn max_fds(&mut self, n: u32) -> &mut Self {
+        self.max_fds = Some(n);
+        self
+    }
+
+    /// Development mode: warn on stderr, naming the fd and the call, about
+    /// double closes and stale closes through an owning wrapper, and list
+    /// the descriptors the guest left open when the context is dropped.
+    pub fn dev_mode(&mut self, on: bool) -> &mut Self {
+        self.dev_mode = on;
+        self
+    }
+
+    /// Build the context.
+    pub fn build(&mut self) -> io::Result<VfdCtx> {
+        let max_fds = self.max_fds.unwrap_or(DEFAULT_MAX_FDS);
+        if max_fds == 0 || max_fds > MAX_MAX_FDS {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("max-fds must be between 1 and {MAX_MAX_FDS}, not {max_fds}"),
+            ));
+        }
+        let mut table = Table::new(max_fds);
+        let dev = self.dev_mode;
+        let stdio = [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr];
+        for (i, which) in stdio.into_iter().enumerate() {
+            let fd = match self.stdio[i].take() {
+                Some(fd) => Some(fd),
+                // A host started with this stream closed lends nothing,
+                // just as a Linux child inherits the closed number.
+                None if self.inherit_stdio[i] => which.host().ok(),
+                None => None,
+            };
+            if let Some(fd) = fd {
+                let desc = Description::new(Object::Stdio(which, fd), dev.then_some(which.name()));
+                put(&mut table, i as u32, desc)?;
+            }
+        }
+        for (fd, object) in self.inserts.drain(..) {
+            let desc = Description::new(object, dev.then_some("handed in by the host"));
+            put(&mut table, fd, desc)?;
+        }
+        Ok(VfdCtx {
+            table,
+            mounts: std::mem::take(&mut self.mounts),
+            cwd: "/".to_owned(),
+            dev_mode: dev,
+            handles: ResourceTable::new(),
+            handle_count: 0,
+        })
+    }
+}
+
+fn put(table: &mut Table<Arc<Description>>, fd: u32, desc: Description) -> io::Result<()> {
+    table
+        .replace(fd, Arc::new(desc), false)
+        .map(drop)
+        .map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "descriptor {fd} is at or above the limit of {}",
+                    table.max_fds()
+                ),
+            )
+        })
+}

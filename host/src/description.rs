@@ -1,0 +1,46 @@
+//! Open descriptions: what `dup` shares.
+
+use crate::object::Object;
+use std::fmt;
+use std::os::fd::{AsFd, BorrowedFd};
+
+/// An open file description, shared (through an `Arc`) by every number that
+/// `dup` made from the same `open`.
+///
+/// The offset and the status flags are not fields here: they live in the
+/// host kernel's description behind `object`, which is exactly what POSIX
+/// says `dup` shares. The object is released when the last number that
+/// refers to it is closed.
+pub struct Description {
+    /// The real host object.
+    pub object: Object,
+    /// Where it came from (the path, `stdout`...), kept in dev mode only,
+    /// for the report of descriptors left open.
+    pub origin: Option<Box<str>>,
+}
+
+impl Description {
+    /// A description of `object`, remembering `origin` only when asked to.
+    pub fn new(object: Object, origin: Option<&str>) -> Self {
+        Description {
+            object,
+            origin: origin.map(Box::from),
+        }
+    }
+}
+
+impl AsFd for Description {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.object.as_fd()
+    }
+}
+
+impl fmt::Debug for Description {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.object.kind())?;
+        if let Some(origin) = &self.origin {
+            write!(f, " {origin}")?;
+        }
+        Ok(())
+    }
+}

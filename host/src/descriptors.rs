@@ -1,0 +1,362 @@
+//! The `descriptors` interface: POSIX descriptor calls on the guest's table.
+//!
+//! The table decides numbers (lowest free, limits, `dup` rules); the host
+//! kernel does the I/O on the one host descriptor behind each open
+//! description, so offsets, append and non-blocking behave as on Linux
+//! because they *are* Linux's.
+
+use crate::VfdCtx;
+use crate::bindings::vfd::posix::descriptors::Host;
+use crate::bindings::{
+    AccessMode, DirEntry, Errno, FdFlags, FileStat, FileType, OpenFlags, StatusFlags, Timestamp,
+    Whence,
+};
+use crate::description::Description;
+use crate::mounts::{self, Resolved};
+use crate::object::{self, Object};
+use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
+use std::sync::Arc;
+
+/// The most bytes one `read` or `pread` returns: a guest asking for more
+/// gets a short read, never a host allocation of the size it asked for.
+pub const MAX_READ_LEN: u32 = 1 << 20;
+
+/// The `dir` value of the `-at` calls that means the current directory:
+/// `AT_FDCWD` (-100) as an unsigned 32-bit number.
+pub const AT_FDCWD: u32 = -100i32 as u32;
+
+impl VfdCtx {
+    /// The open description behind `fd`.
+    pub(crate) fn desc(&self, fd: u32) -> Result<&Arc<Description>, Errno> {
+        Ok(&self.table.get(fd)?.object)
+    }
+
+    /// Resolve `path` for an `-at` call: absolute through the mounts,
+    /// relative through the cwd or through the directory `dir`.
+    fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_>, Errno> {
+        mounts::check_path(path)?;
+        if path.starts_with('/') {
+            self.mounts.resolve(path)
+        } else if dir == AT_FDCWD {
+            self.mounts.resolve(&format!("{}/{path}", self.cwd))
+        } else {
+            let dir = self.desc(dir)?.object.as_dir().ok_or(Errno::Notdir)?;
+            Ok(Resolved {
+                dir,
+                rel: path.to_owned(),
+            })
+        }
+    }
+
+    fn origin(&self, path: &str) -> Option<String> {
+        self.dev_mode.then(|| path.to_owned())
+    }
+}
+
+/// Retry a host call interrupted by a signal: the guest has no signal
+/// handlers, so it must never see `intr` for the host's own signals.
+fn retry<T>(mut call: impl FnMut() -> rustix::io::Result<T>) -> Result<T, Errno> {
+    loop {
+        match call() {
+            Err(rustix::io::Errno::INTR) => continue,
+            other => return other.map_err(Errno::from),
+        }
+    }
+}
+
+fn read_into(d: &Description, len: u32, offset: Option<u64>) -> Result<Vec<u8>, Errno> {
+    let mut buf = Vec::with_capacity(len.min(MAX_READ_LEN) as usize);
+    retry(|| {
+        let spare = rustix::buffer::spare_capacity(&mut buf);
+        match offset {
+            None => rustix::io::read(d, spare),
+            Some(off) => rustix::io::pread(d, spare, off),
+        }
+    })?;
+    Ok(buf)
+}
+
+fn status_of(flags: OFlags) -> StatusFlags {
+    let mut out = StatusFlags::empty();
+    if flags.contains(OFlags::APPEND) {
+        out |= StatusFlags::APPEND;
+    }
+    if flags.contains(OFlags::NONBLOCK) {
+        out |= StatusFlags::NONBLOCK;
+    }
+    out
+}
+
+fn timestamp(seconds: i64, nanoseconds: i64) -> Timestamp {
+    Timestamp {
+        seconds,
+        nanoseconds: nanoseconds.clamp(0, 999_999_999) as u32,
+    }
+}
+
+fn file_type_of_mode(mode: u32) -> FileType {
+    match HostType::from_raw_mode(mode) {
+        HostType::RegularFile => FileType::RegularFile,
+        HostType::Directory => FileType::Directory,
+        HostType::Symlink => FileType::Symlink,
+        HostType::Fifo => FileType::Pipe,
+        HostType::Socket => FileType::SocketStream,
+        HostType::CharacterDevice => FileType::CharacterDevice,
+        HostType::BlockDevice => FileType::BlockDevice,
+        HostType::Unknown => FileType::Unknown,
+    }
+}
+
+fn stat_of_metadata(m: &cap_std::fs::Metadata) -> FileStat {
+    use cap_std::fs::MetadataExt;
+    FileStat {
+        file_type: file_type_of_mode(m.mode()),
+        size: m.size(),
+        inode: m.ino(),
+        link_count: m.nlink(),
+        access_time: timestamp(m.atime(), m.atime_nsec()),
+        modify_time: timestamp(m.mtime(), m.mtime_nsec()),
+        change_time: timestamp(m.ctime(), m.ctime_nsec()),
+    }
+}
+
+impl Host for VfdCtx {
+    fn open(&mut self, path: String, flags: OpenFlags) -> Result<u32, Errno> {
+        self.open_at(AT_FDCWD, path, flags)
+    }
+
+    fn open_at(&mut self, dir: u32, path: String, flags: OpenFlags) -> Result<u32, Errno> {
+        let at = self.resolve(dir, &path)?;
+        let object = object::open(at.dir, &at.rel, flags)?;
+        let desc = Arc::new(Description::new(object, self.origin(&path).as_deref()));
+        Ok(self
+            .table
+            .insert(desc, flags.contains(OpenFlags::CLOEXEC))?)
+    }
+
+    fn close(&mut self, fd: u32) -> Result<(), Errno> {
+        match self.table.remove(fd) {
+            Ok(entry) => {
+                drop(entry);
+                Ok(())
+            }
+            Err(e) => {
+                self.warn("close", fd, "not open (a double close?)");
+                Err(e.into())
+            }
+        }
+    }
+
+    fn dup(&mut self, fd: u32) -> Result<u32, Errno> {
+        let desc = self.desc(fd)?.clone();
+        Ok(self.table.insert(desc, false)?)
+    }
+
+    fn dup2(&mut self, fd: u32, target: u32) -> Result<u32, Errno> {
+        if fd == target {
+            self.desc(fd)?;
+            return Ok(fd);
+        }
+        self.dup3_unchecked(fd, target, false)
+    }
+
+    fn dup3(&mut self, fd: u32, target: u32, flags: FdFlags) -> Result<u32, Errno> {
+        if fd == target {
+            return Err(Errno::Inval);
+        }
+        self.dup3_unchecked(fd, target, flags.contains(FdFlags::CLOEXEC))
+    }
+
+    fn dup_min(&mut self, fd: u32, min: u32, flags: FdFlags) -> Result<u32, Errno> {
+        let desc = self.desc(fd)?.clone();
+        Ok(self
+            .table
+            .insert_from(min, desc, flags.contains(FdFlags::CLOEXEC))?)
+    }
+
+    fn read(&mut self, fd: u32, len: u32) -> Result<Vec<u8>, Errno> {
+        read_into(self.desc(fd)?, len, None)
+    }
+
+    fn write(&mut self, fd: u32, data: Vec<u8>) -> Result<u32, Errno> {
+        let d = self.desc(fd)?;
+        let n = retry(|| rustix::io::write(d, &data))?;
+        Ok(n as u32)
+    }
+
+    fn pread(&mut self, fd: u32, len: u32, offset: u64) -> Result<Vec<u8>, Errno> {
+        read_into(self.desc(fd)?, len, Some(offset))
+    }
+
+    fn pwrite(&mut self, fd: u32, data: Vec<u8>, offset: u64) -> Result<u32, Errno> {
+        let d = self.desc(fd)?;
+        let n = retry(|| rustix::io::pwrite(d, &data, offset))?;
+        Ok(n as u32)
+    }
+
+    fn seek(&mut self, fd: u32, offset: i64, whence: Whence) -> Result<u64, Errno> {
+        let d = self.desc(fd)?;
+        let pos = match whence {
+            Whence::Set => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::Inval)?),
+            Whence::Cur => SeekFrom::Current(offset),
+            Whence::End => SeekFrom::End(offset),
+        };
+        retry(|| rustix::fs::seek(d, pos))
+    }
+
+    fn stat(&mut self, fd: u32) -> Result<FileStat, Errno> {
+        let d = self.desc(fd)?;
+        let st = retry(|| rustix::fs::fstat(d))?;
+        let mut file_type = file_type_of_mode(st.st_mode);
+        if file_type == FileType::SocketStream
+            && rustix::net::sockopt::socket_type(d) == Ok(rustix::net::SocketType::DGRAM)
+        {
+            file_type = FileType::SocketDgram;
+        }
+        Ok(FileStat {
+            file_type,
+            size: st.st_size as u64,
+            inode: st.st_ino,
+            link_count: st.st_nlink,
+            access_time: timestamp(st.st_atime, st.st_atime_nsec as i64),
+            modify_time: timestamp(st.st_mtime, st.st_mtime_nsec as i64),
+            change_time: timestamp(st.st_ctime, st.st_ctime_nsec as i64),
+        })
+    }
+
+    fn stat_at(&mut self, dir: u32, path: String, follow: bool) -> Result<FileStat, Errno> {
+        let at = self.resolve(dir, &path)?;
+        let meta = if follow {
+            at.dir.dir.metadata(&at.rel)
+        } else {
+            at.dir.dir.symlink_metadata(&at.rel)
+        };
+        Ok(stat_of_metadata(&meta?))
+    }
+
+    fn truncate(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
+        let d = self.desc(fd)?;
+        // Linux: a length past the largest file offset is `inval`.
+        if size > i64::MAX as u64 {
+            return Err(Errno::Inval);
+        }
+        retry(|| rustix::fs::ftruncate(d, size))
+    }
+
+    fn sync(&mut self, fd: u32) -> Result<(), Errno> {
+        let d = self.desc(fd)?;
+        retry(|| rustix::fs::fsync(d))
+    }
+
+    fn get_fd_flags(&mut self, fd: u32) -> Result<FdFlags, Errno> {
+        let entry = self.table.get(fd)?;
+        Ok(if entry.cloexec {
+            FdFlags::CLOEXEC
+        } else {
+            FdFlags::empty()
+        })
+    }
+
+    fn set_fd_flags(&mut self, fd: u32, flags: FdFlags) -> Result<(), Errno> {
+        self.table.get_mut(fd)?.cloexec = flags.contains(FdFlags::CLOEXEC);
+        Ok(())
+    }
+
+    fn get_status_flags(&mut self, fd: u32) -> Result<StatusFlags, Errno> {
+        let d = self.desc(fd)?;
+        Ok(status_of(retry(|| rustix::fs::fcntl_getfl(d))?))
+    }
+
+    fn set_status_flags(&mut self, fd: u32, flags: StatusFlags) -> Result<(), Errno> {
+        let d = self.desc(fd)?;
+        let mut host = retry(|| rustix::fs::fcntl_getfl(d))?;
+        host.set(OFlags::APPEND, flags.contains(StatusFlags::APPEND));
+        host.set(OFlags::NONBLOCK, flags.contains(StatusFlags::NONBLOCK));
+        retry(|| rustix::fs::fcntl_setfl(d, host))
+    }
+
+    fn get_access_mode(&mut self, fd: u32) -> Result<AccessMode, Errno> {
+        let d = self.desc(fd)?;
+        let host = retry(|| rustix::fs::fcntl_getfl(d))?;
+        Ok(match host & OFlags::ACCMODE {
+            OFlags::WRONLY => AccessMode::WriteOnly,
+            OFlags::RDWR => AccessMode::ReadWrite,
+            _ => AccessMode::ReadOnly,
+        })
+    }
+
+    fn is_terminal(&mut self, fd: u32) -> Result<bool, Errno> {
+        Ok(rustix::termios::isatty(self.desc(fd)?))
+    }
+
+    fn read_dir(&mut self, fd: u32) -> Result<Vec<DirEntry>, Errno> {
+        match &self.desc(fd)?.object {
+            Object::Dir(d) => d.entries(),
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    fn mkdir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
+        let at = self.resolve(dir, &path)?;
+        at.dir.check_writable(&at.rel, true)?;
+        Ok(at.dir.dir.create_dir(&at.rel)?)
+    }
+
+    fn unlink_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
+        let at = self.resolve(dir, &path)?;
+        at.dir.check_writable(&at.rel, false)?;
+        Ok(at.dir.dir.remove_file(&at.rel)?)
+    }
+
+    fn remove_dir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
+        let at = self.resolve(dir, &path)?;
+        at.dir.check_writable(&at.rel, false)?;
+        Ok(at.dir.dir.remove_dir(&at.rel)?)
+    }
+
+    fn rename_at(
+        &mut self,
+        dir: u32,
+        path: String,
+        new_dir: u32,
+        new_path: String,
+    ) -> Result<(), Errno> {
+        let from = self.resolve(dir, &path)?;
+        let to = self.resolve(new_dir, &new_path)?;
+        if from.dir.mount != to.dir.mount {
+            return Err(Errno::Xdev);
+        }
+        from.dir.check_writable(&from.rel, false)?;
+        Ok(from.dir.dir.rename(&from.rel, &to.dir.dir, &to.rel)?)
+    }
+
+    fn chdir(&mut self, path: String) -> Result<(), Errno> {
+        let target = mounts::normalize(&self.cwd, &path);
+        match self.resolve(AT_FDCWD, &path) {
+            Ok(at) if !at.dir.dir.metadata(&at.rel)?.is_dir() => return Err(Errno::Notdir),
+            Ok(_) => {}
+            Err(Errno::Noent) if self.mounts.is_virtual_dir(&target) => {}
+            Err(e) => return Err(e),
+        }
+        self.cwd = target;
+        Ok(())
+    }
+
+    fn getcwd(&mut self) -> String {
+        self.cwd.clone()
+    }
+}
+
+impl VfdCtx {
+    /// dup2/dup3 once the `fd == target` case is settled: the displaced
+    /// description is released silently, as Linux drops its close errors.
+    fn dup3_unchecked(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<u32, Errno> {
+        if target >= self.table.max_fds() {
+            return Err(Errno::Badf);
+        }
+        let desc = self.desc(fd)?.clone();
+        let displaced = self.table.replace(target, desc, cloexec)?;
+        drop(displaced);
+        Ok(target)
+    }
+}

@@ -1,0 +1,91 @@
+//! Every example guest program, with its exact output, in both modes.
+
+use crate::harness::{Fixture, Output, run_cli, run_lib};
+
+/// Run an example through the library and through `vfd run`; both must
+/// succeed with the same output.
+fn both(name: &str, args: &[&str]) -> (Fixture, Output) {
+    let fixture = Fixture::new();
+    let lib = run_lib(&fixture, name, args);
+    assert_eq!(lib.code, 0, "{name} (library) failed: {lib:#?}");
+    let cli = run_cli(&fixture, name, args);
+    assert_eq!(cli.code, 0, "{name} (vfd run) failed: {cli:#?}");
+    assert_eq!(lib.stdout, cli.stdout, "{name}: library and vfd run differ");
+    fixture.assert_outside_untouched();
+    (fixture, lib)
+}
+
+#[test]
+fn cat_copies_files_to_fd_1() {
+    let (_, out) = both("cat", &["/data/hello.txt", "/data/sub/inner.txt"]);
+    assert_eq!(out.stdout, "hello, vfd\ninner\n");
+}
+
+#[test]
+fn cat_reports_a_missing_file_and_fails() {
+    let fixture = Fixture::new();
+    let out = run_lib(&fixture, "cat", &["/data/missing.txt"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("/data/missing.txt"), "{out:#?}");
+}
+
+#[test]
+fn redirect_sends_one_line_to_the_file_and_one_to_the_terminal() {
+    let (fixture, out) = both("redirect", &[]);
+    assert_eq!(
+        out.stdout,
+        "to the terminal\nredirect.log holds: to the file\n"
+    );
+    assert!(
+        !fixture.path("mnt/redirect.log").exists(),
+        "the example cleans up its log"
+    );
+}
+
+#[test]
+fn shared_offset_dups_continue_each_other_and_opens_do_not() {
+    let (_, out) = both("shared-offset", &[]);
+    assert_eq!(
+        out.stdout,
+        "dup a: ab\ndup b: cd\ndup a: ef\nopen 1: ab\nopen 2: ab\n"
+    );
+}
+
+#[test]
+fn closefd_owning_and_borrowing_wrappers() {
+    let (_, out) = both("closefd", &[]);
+    assert_eq!(
+        out.stdout,
+        "opened /data/hello.txt as fd 3\n\
+         owning handle: fd 3, owns it: true\n\
+         borrowing handle: fd 3, owns it: false\n\
+         dropped the borrowing handle: fd 3 still open\n\
+         read through the owning handle: hello, vfd\n\
+         dropped the owning handle: fd 3 is closed (EBADF)\n\
+         stale handle: wraps fd 3, owns it: true\n\
+         closed fd 3 behind its back\n\
+         reopened: /data/sub/inner.txt is fd 3 again\n\
+         dropped the stale handle: fd 3 still open, reads: inner\n"
+    );
+}
+
+#[test]
+fn lockfile_second_attempt_gets_already_exists() {
+    let (fixture, out) = both("lockfile", &[]);
+    assert_eq!(
+        out.stdout,
+        "first attempt: locked\nsecond attempt: AlreadyExists\nlock released\nthird attempt: locked\n"
+    );
+    assert!(!fixture.path("mnt/app.lock").exists());
+}
+
+#[test]
+fn append_read_and_append_on_one_description() {
+    let (_, out) = both("append", &[]);
+    assert_eq!(
+        out.stdout,
+        "read back: one\noffset before writing: 0\noffset after writing: 8\nwhole file:\none\ntwo\n\
+         append flag: true\nappend flag on the clone: true\n"
+    );
+}

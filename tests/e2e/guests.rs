@@ -1,0 +1,206 @@
+//! The test guests (tests/guest): each runs a fixed list of named checks
+//! against Linux's exact results, in both modes.
+
+use crate::harness::{Fixture, Output, run_cli, run_lib};
+
+fn check(name: &str, expected: &[&str]) {
+    let fixture = Fixture::new();
+    for (mode, out) in [
+        ("library", run_lib(&fixture, name, &[])),
+        ("vfd run", run_cli(&fixture, name, &[])),
+    ] {
+        assert_passes(name, mode, &out, expected);
+    }
+    fixture.assert_outside_untouched();
+}
+
+fn assert_passes(name: &str, mode: &str, out: &Output, expected: &[&str]) {
+    let got: Vec<&str> = out.stdout.lines().collect();
+    let want: Vec<String> = expected.iter().map(|c| format!("ok {c}")).collect();
+    assert_eq!(
+        got, want,
+        "{name} ({mode}): stdout differs\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    assert_eq!(out.code, 0, "{name} ({mode}) exit status");
+}
+
+#[test]
+fn dup_family() {
+    check(
+        "dup",
+        &[
+            "setup",
+            "first_open_is_3",
+            "lowest_free",
+            "dup_shares_offset",
+            "dup_clears_cloexec",
+            "dup_shares_access_mode",
+            "dup2_replaces_open_target",
+            "dup2_displaced_kept_by_dup",
+            "dup2_same_fd",
+            "dup2_same_closed_fd",
+            "dup2_closed_source",
+            "dup2_closed_target",
+            "dup2_clears_cloexec",
+            "dup2_target_over_limit",
+            "dup2_negative_target",
+            "dup3_same_fd",
+            "dup3_cloexec",
+            "dup3_flags_per_number",
+            "dupfd_min",
+            "dupfd_cloexec",
+            "dupfd_min_over_limit",
+            "close_closed",
+            "double_close",
+            "setfd_per_number",
+            "setfl_shared",
+            "close_last_dup",
+            "try_clone_is_dup",
+            "limit_boundary",
+            "emfile",
+            "teardown",
+        ],
+    );
+}
+
+#[test]
+fn offsets_and_append() {
+    check(
+        "offsets",
+        &[
+            "read_moves_offset",
+            "read_at_eof",
+            "seek_set_cur_end",
+            "seek_past_end_read",
+            "seek_hole",
+            "seek_negative",
+            "write_moves_offset",
+            "pread_keeps_offset",
+            "pwrite_keeps_offset",
+            "pread_past_end",
+            "append_writes_at_end",
+            "append_read_then_write",
+            "append_pwrite_appends",
+            "open_truncate",
+            "set_len_shrinks",
+            "set_len_grows",
+            "opens_independent",
+            "dups_shared",
+            "dup_write_moves_twin",
+            "setfl_append_twin",
+            "teardown",
+        ],
+    );
+}
+
+#[test]
+fn errors_for_every_call() {
+    check(
+        "errors",
+        &[
+            "setup",
+            "badf_read",
+            "badf_write",
+            "badf_pread",
+            "badf_pwrite",
+            "badf_seek",
+            "badf_stat",
+            "badf_truncate",
+            "badf_sync",
+            "badf_get_fd_flags",
+            "badf_set_fd_flags",
+            "badf_get_status_flags",
+            "badf_set_status_flags",
+            "badf_get_access_mode",
+            "badf_is_terminal",
+            "badf_read_dir",
+            "badf_dup",
+            "badf_dup2",
+            "badf_dup2_same",
+            "badf_dup3",
+            "badf_dup_min",
+            "badf_close",
+            "badf_open_at",
+            "badf_stat_at",
+            "badf_mkdir_at",
+            "badf_unlink_at",
+            "badf_remove_dir_at",
+            "badf_rename_at_old",
+            "badf_rename_at_new",
+            "badf_handle_wrap",
+            "badf_left_nothing_behind",
+            "at_absolute_ignores_dir",
+            "at_fdcwd",
+            "lib_badf_io",
+            "lib_badf_fcntl",
+            "lib_badf_raw_numbers",
+            "read_write_only",
+            "write_read_only",
+            "read_directory",
+            "write_directory_fd",
+            "open_directory_for_write",
+            "truncate_read_only",
+            "truncate_directory",
+            "pread_negative_offset",
+            "open_missing",
+            "open_missing_parent",
+            "create_exclusive_existing",
+            "directory_flag_on_file",
+            "read_dir_on_file",
+            "nofollow_symlink",
+            "mkdir_existing",
+            "remove_dir_not_empty",
+            "remove_dir_on_file",
+            "remove_file_on_directory",
+            "huge_read_len",
+            "huge_pread_len",
+            "table_unchanged",
+            "teardown",
+        ],
+    );
+}
+
+#[test]
+fn sandbox_hostile_paths() {
+    check(
+        "sandbox",
+        &[
+            "dotdot_reenter",
+            "dotdot_inside",
+            "dotdot_above_root",
+            "dot_components",
+            "dotdot_escape",
+            "dotdot_at_mount_point",
+            "no_mount",
+            "abs_symlink_refused",
+            "rel_symlink_out_refused",
+            "escaping_symlink_lstat",
+            "symlink_loop",
+            "symlink_inside",
+            "nul_in_path",
+            "name_too_long",
+            "path_too_long",
+            "openat_file_as_dir",
+            "openat_inside",
+            "openat_dotdot_escape",
+            "openat_symlink_out",
+            "trailing_slash_file",
+            "trailing_slash_dir",
+            "rename_cross_mount",
+            "rename_within",
+            "ro_read",
+            "ro_open_write",
+            "ro_open_truncate",
+            "ro_create",
+            "ro_mkdir",
+            "ro_unlink",
+            "ro_rename",
+            "chdir_and_relative_open",
+            "chdir_dotdot",
+            "chdir_file",
+            "chdir_missing",
+            "chdir_root",
+        ],
+    );
+}

@@ -1,0 +1,245 @@
+//! Running guest programs for the end-to-end tests: through the host
+//! library (a `Store` with wasmtime-wasi and vfd, as an embedder has it)
+//! and through the `vfd run` command.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+use vfd_host::{MountPerms, Ownership, VfdCtx, VfdView};
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store};
+use wasmtime_wasi::p2::bindings::sync::Command as WasiCommand;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
+
+/// What a guest run produced.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    /// What the guest wrote to vfd's fd 1.
+    pub stdout: String,
+    /// What it wrote to fd 2 (vfd's and wasi's), and vfd's own warnings.
+    pub stderr: String,
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Build every guest program once per test run. Their own target dir: the
+/// outer `cargo test` holds the lock on the default one.
+pub fn guest(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let target = workspace().join("target").join("wasm");
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(workspace())
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+                "-p",
+                "vfd-examples",
+                "-p",
+                "vfd-test-guests",
+            ])
+            .arg("--target-dir")
+            .arg(&target)
+            .status()
+            .expect("cannot run cargo to build the guest programs");
+        assert!(status.success(), "building the guest programs failed");
+        target.join("wasm32-wasip2").join("release")
+    });
+    let path = dir.join(format!("{name}.wasm"));
+    assert!(path.exists(), "no guest program {}", path.display());
+    path
+}
+
+pub fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| vfd_host::engine().unwrap())
+}
+
+/// Each guest is compiled once and shared by the tests that run it.
+pub fn component(name: &str) -> Component {
+    static CACHE: OnceLock<Mutex<HashMap<String, Component>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().unwrap().get(name) {
+        return c.clone();
+    }
+    let c = Component::from_file(engine(), guest(name)).unwrap();
+    cache.lock().unwrap().insert(name.to_owned(), c.clone());
+    c
+}
+
+/// The host tree every guest test runs against (see tests/guest).
+pub struct Fixture {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let mnt = root.join("mnt");
+        std::fs::create_dir_all(mnt.join("sub")).unwrap();
+        std::fs::create_dir_all(root.join("ro")).unwrap();
+        std::fs::create_dir_all(root.join("outside")).unwrap();
+        std::fs::write(mnt.join("hello.txt"), "hello, vfd\n").unwrap();
+        std::fs::write(mnt.join("sub/inner.txt"), "inner\n").unwrap();
+        std::fs::write(root.join("ro/ro.txt"), "read only\n").unwrap();
+        std::fs::write(root.join("outside/secret.txt"), "secret\n").unwrap();
+        let link =
+            |target: &Path, name: &str| std::os::unix::fs::symlink(target, mnt.join(name)).unwrap();
+        link(&root.join("outside/secret.txt"), "abs-link");
+        link(Path::new("../outside/secret.txt"), "rel-out");
+        link(Path::new("loop-b"), "loop-a");
+        link(Path::new("loop-a"), "loop-b");
+        link(Path::new("sub/inner.txt"), "inner-link");
+        Fixture { tmp }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    /// Nothing outside the mounts was touched: the one file there is intact
+    /// and nothing was added next to it.
+    pub fn assert_outside_untouched(&self) {
+        let outside = self.path("outside");
+        let names: Vec<_> = std::fs::read_dir(&outside)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["secret.txt"], "files appeared outside the mount");
+        assert_eq!(
+            std::fs::read_to_string(outside.join("secret.txt")).unwrap(),
+            "secret\n"
+        );
+    }
+
+    /// The table the tests give the guest: `/data` read-write, `/ro`
+    /// read-only, stdout and stderr into host files.
+    pub fn vfd(&self, stdout: &std::fs::File, stderr: &std::fs::File) -> vfd_host::VfdCtxBuilder {
+        let mut b = VfdCtx::builder();
+        b.mount(self.path("mnt"), "/data", MountPerms::ReadWrite)
+            .unwrap();
+        b.mount(self.path("ro"), "/ro", MountPerms::ReadOnly)
+            .unwrap();
+        b.stdout(stdout, Ownership::Borrowed).unwrap();
+        b.stderr(stderr, Ownership::Borrowed).unwrap();
+        b
+    }
+}
+
+struct State {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    vfd: VfdCtx,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl VfdView for State {
+    fn vfd(&mut self) -> &mut VfdCtx {
+        &mut self.vfd
+    }
+}
+
+/// Run `name` with `args` through the host library, with the fixture's
+/// table changed by `configure`.
+pub fn run_lib_with(
+    fixture: &Fixture,
+    name: &str,
+    args: &[&str],
+    configure: impl FnOnce(&mut vfd_host::VfdCtxBuilder),
+) -> Output {
+    let out = tempfile::tempfile().unwrap();
+    let err = tempfile::tempfile().unwrap();
+    let mut builder = fixture.vfd(&out, &err);
+    configure(&mut builder);
+    let vfd = builder.build().unwrap();
+    let wasi_err = MemoryOutputPipe::new(1 << 20);
+    let wasi = WasiCtx::builder()
+        .args(&[name])
+        .args(args)
+        .stderr(wasi_err.clone())
+        .build();
+    let mut linker = Linker::<State>::new(engine());
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();
+    vfd_host::add_to_linker(&mut linker).unwrap();
+    let mut store = Store::new(
+        engine(),
+        State {
+            wasi,
+            table: ResourceTable::new(),
+            vfd,
+        },
+    );
+    let command = WasiCommand::instantiate(&mut store, &component(name), &linker).unwrap();
+    let code = match command.wasi_cli_run().call_run(&mut store) {
+        Ok(Ok(())) => 0,
+        Ok(Err(())) => 1,
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => exit.0,
+            None => panic!("guest {name} trapped: {e:?}"),
+        },
+    };
+    drop(store);
+    let mut stderr = read_all(err);
+    stderr.push_str(&String::from_utf8_lossy(&wasi_err.contents()));
+    Output {
+        code,
+        stdout: read_all(out),
+        stderr,
+    }
+}
+
+pub fn run_lib(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
+    run_lib_with(fixture, name, args, |_| {})
+}
+
+fn read_all(mut f: std::fs::File) -> String {
+    use std::io::{Read, Seek};
+    f.rewind().unwrap();
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The `vfd` command, with the fixture's mounts.
+pub fn vfd_cli(fixture: &Fixture) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vfd"));
+    cmd.arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/data", fixture.path("mnt").display()))
+        .arg("--dir-ro")
+        .arg(format!("{}::/ro", fixture.path("ro").display()));
+    cmd
+}
+
+/// Run `name` with `args` through `vfd run`.
+pub fn run_cli(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
+    let out = vfd_cli(fixture)
+        .arg(guest(name))
+        .args(args)
+        .output()
+        .unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

@@ -1,0 +1,219 @@
+//! A tiny check harness shared by the test guests.
+//!
+//! Each guest runs a fixed list of named checks, in a fixed order. A check
+//! prints `ok NAME` or `FAIL NAME: DETAIL` on vfd's fd 1, and the guest exits
+//! with status 1 if any check failed, so the host test can assert both the
+//! exit status and the exact list of `ok` lines.
+//!
+//! Checks return `Result<(), String>` rather than panicking: a panic aborts a
+//! wasm guest, which would hide every later check.
+
+use std::fmt::Debug;
+use std::io;
+
+/// The errno numbers of wasi-libc, as `std::io::Error::raw_os_error` gives
+/// them for errors coming from vfd.
+pub mod errno {
+    pub const EACCES: i32 = 2;
+    pub const EAGAIN: i32 = 6;
+    pub const EBADF: i32 = 8;
+    pub const EEXIST: i32 = 20;
+    pub const EINVAL: i32 = 28;
+    pub const EISDIR: i32 = 31;
+    pub const ELOOP: i32 = 32;
+    pub const EMFILE: i32 = 33;
+    pub const ENAMETOOLONG: i32 = 37;
+    pub const ENOENT: i32 = 44;
+    pub const ENOTDIR: i32 = 54;
+    pub const ENOTEMPTY: i32 = 55;
+    pub const EPERM: i32 = 63;
+    pub const EROFS: i32 = 69;
+    pub const ESPIPE: i32 = 70;
+    pub const EXDEV: i32 = 75;
+    pub const ENOTCAPABLE: i32 = 76;
+
+    /// The symbolic name of `n`, for failure messages.
+    pub fn name(n: i32) -> &'static str {
+        match n {
+            EACCES => "EACCES",
+            EAGAIN => "EAGAIN",
+            EBADF => "EBADF",
+            EEXIST => "EEXIST",
+            EINVAL => "EINVAL",
+            EISDIR => "EISDIR",
+            ELOOP => "ELOOP",
+            EMFILE => "EMFILE",
+            ENAMETOOLONG => "ENAMETOOLONG",
+            ENOENT => "ENOENT",
+            ENOTDIR => "ENOTDIR",
+            ENOTEMPTY => "ENOTEMPTY",
+            EPERM => "EPERM",
+            EROFS => "EROFS",
+            ESPIPE => "ESPIPE",
+            EXDEV => "EXDEV",
+            ENOTCAPABLE => "ENOTCAPABLE",
+            _ => "?",
+        }
+    }
+}
+
+/// The result of one check.
+pub type Check = Result<(), String>;
+
+/// Runs checks in order and remembers whether any failed.
+pub struct Checks {
+    failed: Vec<String>,
+    leak_probe: bool,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Checks {
+    /// A new run. After each check, the harness makes sure the check left
+    /// no descriptor open at or above 3, so every check starts from the
+    /// table of a fresh guest (0, 1 and 2) and fd numbers stay exact.
+    pub fn new() -> Self {
+        Checks {
+            failed: Vec::new(),
+            leak_probe: true,
+        }
+    }
+
+    /// Run the check `name`, print its outcome, then close any descriptor
+    /// it leaked (and fail it for that).
+    pub fn run(&mut self, name: &str, check: impl FnOnce() -> Check) {
+        let mut outcome = check();
+        if self.leak_probe {
+            let leaked = close_leaked();
+            if !leaked.is_empty() && outcome.is_ok() {
+                outcome = Err(format!("left descriptors open: {leaked:?}"));
+            }
+        }
+        match outcome {
+            Ok(()) => vfd::println!("ok {name}"),
+            Err(detail) => {
+                vfd::println!("FAIL {name}: {detail}");
+                self.failed.push(name.to_string());
+            }
+        }
+    }
+
+    /// Print a summary and exit: status 0 if every check passed, else 1.
+    pub fn finish(self) -> ! {
+        if self.failed.is_empty() {
+            std::process::exit(0);
+        }
+        vfd::println!("{} failed: {}", self.failed.len(), self.failed.join(", "));
+        std::process::exit(1);
+    }
+}
+
+/// The highest number the leak probe looks at.
+const PROBE_MAX: vfd::fd::RawFd = 64;
+
+/// Close every open descriptor from 3 to `PROBE_MAX`, returning their numbers.
+fn close_leaked() -> Vec<vfd::fd::RawFd> {
+    let mut leaked = Vec::new();
+    for n in 3..=PROBE_MAX {
+        if is_open(n) {
+            leaked.push(n);
+            let _ = vfd::io::close_raw(n);
+        }
+    }
+    leaked
+}
+
+/// Whether `n` is an open descriptor (F_GETFD succeeds on it).
+pub fn is_open(n: vfd::fd::RawFd) -> bool {
+    vfd::io::fcntl_getfd(raw(n)).is_ok()
+}
+
+/// Borrow a raw number, open or not, to probe it.
+///
+/// Every call through a `BorrowedFd` reaches the host, which checks the
+/// number; a closed one is just `EBADF`, never undefined behaviour.
+pub fn raw(n: vfd::fd::RawFd) -> vfd::fd::BorrowedFd<'static> {
+    // SAFETY: vfd descriptors are numbers in a table the host checks on
+    // every call; borrowing a number that is not open only yields EBADF.
+    unsafe { vfd::fd::BorrowedFd::borrow_raw(n) }
+}
+
+/// Compare `got` with `want`, naming `what` on a mismatch.
+pub fn eq<T: PartialEq + Debug>(what: &str, got: T, want: T) -> Check {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}: got {got:?}, want {want:?}"))
+    }
+}
+
+/// Require `cond`, naming `what` if it is false.
+pub fn ensure(what: &str, cond: bool) -> Check {
+    if cond {
+        Ok(())
+    } else {
+        Err(format!("{what}: not true"))
+    }
+}
+
+/// Require that `res` failed with errno `want`.
+pub fn expect_errno<T: Debug>(what: &str, res: io::Result<T>, want: i32) -> Check {
+    match res {
+        Ok(v) => Err(format!(
+            "{what}: succeeded with {v:?}, want {}",
+            errno::name(want)
+        )),
+        Err(e) if e.raw_os_error() == Some(want) => Ok(()),
+        Err(e) => Err(format!(
+            "{what}: got error {e} ({}), want {} ({want})",
+            e.raw_os_error().map_or("no errno", errno::name),
+            errno::name(want)
+        )),
+    }
+}
+
+/// Turn an `io::Result` into a check result that names the failing step.
+pub trait Ctx<T> {
+    /// Name the step `what` in the error message.
+    fn ctx(self, what: &str) -> Result<T, String>;
+}
+
+impl<T> Ctx<T> for io::Result<T> {
+    fn ctx(self, what: &str) -> Result<T, String> {
+        self.map_err(|e| {
+            let name = e.raw_os_error().map_or("no errno", errno::name);
+            format!("{what}: {e} ({name})")
+        })
+    }
+}
+
+/// Read everything from `fd` at its current offset, in small steps.
+pub fn read_all(fd: impl vfd::fd::AsFd) -> io::Result<Vec<u8>> {
+    let fd = fd.as_fd();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = vfd::io::read(fd, &mut buf)?;
+        if n == 0 {
+            return Ok(out);
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// Read exactly up to `n` bytes from `fd` (fewer only at end of file).
+pub fn read_n(fd: impl vfd::fd::AsFd, n: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; n];
+    let got = vfd::io::read(fd, &mut buf)?;
+    buf.truncate(got);
+    Ok(buf)
+}
+
+/// The current offset of `fd` (lseek(fd, 0, SEEK_CUR)).
+pub fn offset(fd: impl vfd::fd::AsFd) -> io::Result<u64> {
+    vfd::io::seek(fd, io::SeekFrom::Current(0))
+}

@@ -1,0 +1,216 @@
+//! Project automation, run as `cargo xtask <task>`.
+//!
+//! - `test`: every check CI runs: formatting, clippy (host and wasm),
+//!   the guest programs, the unit and end-to-end tests.
+//! - `demo`: build the examples and run each with a short narration.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-wasip2";
+const GUEST_PACKAGES: [&str; 3] = ["vfd", "vfd-examples", "vfd-test-guests"];
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("demo") => demo(),
+        _ => bail!(
+            "usage: cargo xtask <test|demo>\n  test  run every check and test (what CI runs)\n  demo  build and run the examples, with a narration"
+        ),
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Guests get their own target directory: the end-to-end tests build them
+/// from inside `cargo test`, while the outer build holds the default one.
+fn wasm_target_dir() -> PathBuf {
+    root().join("target").join("wasm")
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn run(what: &str, cmd: &mut Command) -> Result<()> {
+    eprintln!("xtask: {what}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start: {cmd:?}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32-wasip2 target")?;
+    if !String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
+        run(
+            "add the wasm32-wasip2 target",
+            Command::new("rustup").args(["target", "add", WASM_TARGET]),
+        )?;
+    }
+    Ok(())
+}
+
+fn wasm_cargo(subcommand: &str) -> Command {
+    let mut cmd = cargo();
+    cmd.arg(subcommand)
+        .args(["--target", WASM_TARGET, "--target-dir"])
+        .arg(wasm_target_dir());
+    for p in GUEST_PACKAGES {
+        cmd.args(["-p", p]);
+    }
+    cmd
+}
+
+fn build_guests() -> Result<()> {
+    run(
+        "build the guest programs for wasm32-wasip2",
+        wasm_cargo("build").arg("--release"),
+    )
+}
+
+fn test() -> Result<()> {
+    ensure_wasm_target()?;
+    run(
+        "check formatting",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    run(
+        "clippy (host)",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run(
+        "clippy (wasm32-wasip2)",
+        wasm_cargo("clippy").args(["--", "-D", "warnings"]),
+    )?;
+    build_guests()?;
+    run(
+        "unit, end-to-end and doc tests",
+        cargo().args(["test", "--workspace"]),
+    )?;
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}
+
+fn demo() -> Result<()> {
+    ensure_wasm_target()?;
+    build_guests()?;
+    run(
+        "build the vfd command and the embedding example",
+        cargo().args(["build", "-p", "vfd-host", "-p", "vfd-embed-example"]),
+    )?;
+    let vfd = root().join("target/debug/vfd");
+    let guests = wasm_target_dir().join(WASM_TARGET).join("release");
+    let scratch = tempdir()?;
+    std::fs::create_dir_all(scratch.join("sub"))?;
+    std::fs::write(scratch.join("hello.txt"), "hello, vfd\n")?;
+    std::fs::write(scratch.join("sub/inner.txt"), "inner\n")?;
+    let data = format!("{}::/data", scratch.display());
+
+    /// One example run: the program, what it shows, `vfd run` flags, arguments.
+    struct Step(
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    );
+    let steps = [
+        Step(
+            "cat",
+            "cat: read host files through a mount and copy them to fd 1",
+            &[],
+            &["/data/hello.txt", "/data/sub/inner.txt"],
+        ),
+        Step(
+            "redirect",
+            "redirect: dup2 a file onto fd 1, print, restore fd 1 from a saved dup",
+            &[],
+            &[],
+        ),
+        Step(
+            "shared-offset",
+            "shared-offset: two dups share one offset; two opens do not",
+            &[],
+            &[],
+        ),
+        Step(
+            "closefd",
+            "closefd: owning and borrowing wrappers; a stale close is refused (--dev reports it)",
+            &["--dev"],
+            &[],
+        ),
+        Step(
+            "lockfile",
+            "lockfile: O_CREAT|O_EXCL as a lock; the second attempt gets AlreadyExists",
+            &[],
+            &[],
+        ),
+        Step(
+            "append",
+            "append: one read+append description, like Python's \"ab+\"",
+            &[],
+            &[],
+        ),
+    ];
+    for Step(name, narration, flags, args) in steps {
+        println!("\n== {narration}");
+        let shown_flags: String = flags.iter().map(|f| format!("{f} ")).collect();
+        println!(
+            "$ vfd run {shown_flags}--dir {data} {name}.wasm {}",
+            args.join(" ")
+        );
+        let status = Command::new(&vfd)
+            .arg("run")
+            .args(flags)
+            .args(["--dir", &data])
+            .arg(guests.join(format!("{name}.wasm")))
+            .args(args)
+            .status()?;
+        if !status.success() {
+            bail!("example {name} failed ({status})");
+        }
+    }
+    println!(
+        "\n== embed: a host application builds the table itself (two mounts, its stdout lent) and runs cat"
+    );
+    let status = Command::new(root().join("target/debug/vfd-embed-example"))
+        .arg(guests.join("cat.wasm"))
+        .status()?;
+    if !status.success() {
+        bail!("the embedding example failed ({status})");
+    }
+    std::fs::remove_dir_all(&scratch).ok();
+    Ok(())
+}
+
+/// A fresh scratch directory for the demo's files.
+fn tempdir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("vfd-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
