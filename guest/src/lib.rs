@@ -40,6 +40,11 @@
 //! - [`io`]: `read`, `write`, `dup`, `dup2`, `fcntl_*`... as `rustix::io`.
 //! - [`fs`]: `File`, `OpenOptions`, `Metadata`, `read_dir`... as `std::fs`.
 //! - [`stdio`]: descriptors 0, 1 and 2, and the [`print!`] family writing to them.
+//! - [`pipe`]: `pipe` and `pipe_with`, as `rustix::pipe`.
+//! - [`net`]: `TcpStream`, `TcpListener`, `UdpSocket` and `UnixStream`, as
+//!   `std::net`, over the host's network within its policy.
+//! - [`poll`](mod@poll): waiting for descriptors to become ready, as
+//!   `rustix::event::poll`.
 //! - [`env`](mod@env): the current directory relative paths start from.
 //! - [`handles`]: host-checked owned or borrowed wrappers, for code ported
 //!   from other languages.
@@ -54,6 +59,9 @@ pub mod fd;
 pub mod fs;
 pub mod handles;
 pub mod io;
+pub mod net;
+pub mod pipe;
+pub mod poll;
 pub mod stdio;
 
 /// The raw bindings of the `vfd:posix/guest` world, generated from its WIT.

@@ -3,6 +3,7 @@
 
 use crate::description::Description;
 use crate::mounts::{MountPerms, Mounts};
+use crate::net_policy::{AddrPattern, NetPolicy};
 use crate::object::{Object, Ownership, Stdio};
 use crate::table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
 use cap_std::ambient_authority;
@@ -24,6 +25,7 @@ pub struct VfdCtx {
     pub(crate) dev_mode: bool,
     pub(crate) handles: ResourceTable,
     pub(crate) handle_count: usize,
+    pub(crate) net: NetPolicy,
 }
 
 impl VfdCtx {
@@ -91,6 +93,7 @@ pub struct VfdCtxBuilder {
     inserts: Vec<(u32, Object)>,
     max_fds: Option<u32>,
     dev_mode: bool,
+    net: NetPolicy,
 }
 
 impl Default for VfdCtxBuilder {
@@ -102,6 +105,7 @@ impl Default for VfdCtxBuilder {
             inserts: Vec::new(),
             max_fds: None,
             dev_mode: false,
+            net: NetPolicy::default(),
         }
     }
 }
@@ -184,6 +188,34 @@ impl VfdCtxBuilder {
         Ok(self)
     }
 
+    /// Let the guest connect (TCP) and send (UDP) to addresses matching
+    /// `pattern`, an [`AddrPattern`] such as `127.0.0.1:8080` or
+    /// `10.0.0.0/8:*`. Without any, the guest may connect nowhere.
+    pub fn allow_connect(&mut self, pattern: &str) -> io::Result<&mut Self> {
+        self.net.allow_connect(pattern.parse()?);
+        Ok(self)
+    }
+
+    /// Let the guest listen (TCP) and bind (UDP) on addresses matching
+    /// `pattern`. Without any, the guest may listen nowhere.
+    pub fn allow_listen(&mut self, pattern: &str) -> io::Result<&mut Self> {
+        self.net.allow_listen(pattern.parse()?);
+        Ok(self)
+    }
+
+    /// Let the guest connect and listen anywhere.
+    pub fn allow_network(&mut self) -> &mut Self {
+        self.net.allow_connect(AddrPattern::ANY);
+        self.net.allow_listen(AddrPattern::ANY);
+        self
+    }
+
+    /// Replace the whole network policy.
+    pub fn net_policy(&mut self, policy: NetPolicy) -> &mut Self {
+        self.net = policy;
+        self
+    }
+
     /// The limit on descriptor numbers, like `RLIMIT_NOFILE` (default
     /// 1024, at most 1,048,576): new numbers at the limit are `mfile`.
     pub fn max_fds(&mut self, n: u32) -> &mut Self {
@@ -235,6 +267,7 @@ impl VfdCtxBuilder {
             dev_mode: dev,
             handles: ResourceTable::new(),
             handle_count: 0,
+            net: std::mem::take(&mut self.net),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Open descriptions: what `dup` shares.
 
-use crate::object::Object;
+use crate::object::{Object, WriteMode};
 use std::fmt;
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -17,15 +17,30 @@ pub struct Description {
     /// Where it came from (the path, `stdout`...), kept in dev mode only,
     /// for the report of descriptors left open.
     pub origin: Option<Box<str>>,
+    /// How to write to it without raising SIGPIPE in the host, decided
+    /// once, when the description is made.
+    pub write_mode: WriteMode,
 }
 
 impl Description {
     /// A description of `object`, remembering `origin` only when asked to.
     pub fn new(object: Object, origin: Option<&str>) -> Self {
+        let write_mode = match &object {
+            Object::File(_) | Object::Dir(_) => WriteMode::Plain,
+            Object::Pipe(_) => WriteMode::Pipe,
+            Object::Socket(_) => WriteMode::Socket,
+            Object::Stdio(_, fd) | Object::Host(fd) => WriteMode::of(fd.as_fd()),
+        };
         Description {
             object,
             origin: origin.map(Box::from),
+            write_mode,
         }
+    }
+
+    /// write(2), safe from SIGPIPE.
+    pub fn write(&self, data: &[u8]) -> Result<usize, rustix::io::Errno> {
+        self.write_mode.write(&self.object, data)
     }
 }
 

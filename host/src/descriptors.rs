@@ -55,7 +55,7 @@ impl VfdCtx {
 
 /// Retry a host call interrupted by a signal: the guest has no signal
 /// handlers, so it must never see `intr` for the host's own signals.
-fn retry<T>(mut call: impl FnMut() -> rustix::io::Result<T>) -> Result<T, Errno> {
+pub(crate) fn retry<T>(mut call: impl FnMut() -> rustix::io::Result<T>) -> Result<T, Errno> {
     loop {
         match call() {
             Err(rustix::io::Errno::INTR) => continue,
@@ -180,7 +180,7 @@ impl Host for VfdCtx {
 
     fn write(&mut self, fd: u32, data: Vec<u8>) -> Result<u32, Errno> {
         let d = self.desc(fd)?;
-        let n = retry(|| rustix::io::write(d, &data))?;
+        let n = retry(|| d.write(&data))?;
         Ok(n as u32)
     }
 

@@ -43,6 +43,7 @@
 //! ```
 
 pub mod bindings;
+mod command;
 mod ctx;
 mod description;
 mod descriptors;
@@ -50,14 +51,27 @@ mod errno;
 mod handles;
 mod linker;
 mod mounts;
+mod net_policy;
 mod object;
+mod pipes;
+mod poll;
+mod sockets;
 pub mod table;
 
+pub use command::{CommandCtx, run_command};
 pub use ctx::{VfdCtx, VfdCtxBuilder};
 pub use descriptors::{AT_FDCWD, MAX_READ_LEN};
 pub use errno::name as errno_name;
 pub use handles::{Handle, MAX_HANDLES};
 pub use linker::{VfdView, add_to_linker, engine, engine_config};
 pub use mounts::{MountPerms, NAME_MAX, PATH_MAX};
+pub use net_policy::{AddrPattern, NetPolicy, PatternError};
 pub use object::{Ownership, Stdio};
 pub use table::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
+
+/// A host pipe, as (read end, write end), to hand one end each to two
+/// guests (a pipeline): `insert` the write end into one guest's table and
+/// the read end into the other's.
+pub fn pipe() -> std::io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    Ok(rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?)
+}

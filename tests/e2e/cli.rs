@@ -57,7 +57,9 @@ fn bad_fd_flags_are_clear_errors() {
     for (flag, message) in [
         ("3", "expected N=file:PATH"),
         ("x=file:/etc/hostname", "is not a descriptor number"),
-        ("3=tcp:127.0.0.1:1", "expected file:PATH"),
+        ("3=tcp:127.0.0.1:1", "unknown kind \"tcp\""),
+        ("3=inherit:9999", "host descriptor 9999 is not open"),
+        ("3=tcp-listen:nonsense", "--fd 3=tcp-listen:nonsense"),
         ("3=file:/no/such/file", "cannot open /no/such/file"),
         ("5000=file:/dev/null", "at or above --max-fds"),
     ] {

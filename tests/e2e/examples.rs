@@ -89,3 +89,32 @@ fn append_read_and_append_on_one_description() {
          append flag: true\nappend flag on the clone: true\n"
     );
 }
+
+#[test]
+fn pipeline_non_blocking_pipe_with_poll_inside_one_guest() {
+    let (_, out) = both("pipeline", &[]);
+    assert_eq!(
+        out.stdout,
+        "pipe: read end fd 3, write end fd 4 (non-blocking)\n\
+         sending 200000 bytes of a counting pattern, 1000 bytes per write\n\
+         the pipe filled up (EAGAIN) at least once: yes\n\
+         each time it was full, poll said the read end was readable: yes\n\
+         all 200000 bytes written; closing the write end\n\
+         the reader drained the rest, then read returned 0 (end of file)\n\
+         received 200000 bytes, every one in order: yes\n"
+    );
+}
+
+#[test]
+fn redirect_to_pipe_captures_what_the_guest_printed() {
+    let (_, out) = both("redirect-to-pipe", &[]);
+    assert_eq!(
+        out.stdout,
+        "fd 1 goes into a pipe (read end fd 3, write end fd 4) while printing 3 lines\n\
+         fd 1 is back; reading the pipe to end of file\n\
+         captured: hello from fd 1\n\
+         captured: 6 x 7 = 42\n\
+         captured: the last line\n\
+         end of file after 3 lines\n"
+    );
+}

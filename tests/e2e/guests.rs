@@ -1,16 +1,27 @@
 //! The test guests (tests/guest): each runs a fixed list of named checks
 //! against Linux's exact results, in both modes.
 
-use crate::harness::{Fixture, Output, run_cli, run_lib};
+use crate::harness::{Fixture, Output, run_cli_with, run_lib_with};
+use vfd_host::VfdCtxBuilder;
 
 fn check(name: &str, expected: &[&str]) {
+    check_with(name, &[], &[], |_| {}, expected);
+}
+
+/// Run the test guest `name` through the library (its table changed by
+/// `configure`) and through `vfd run` (with `flags`, the same grant).
+fn check_with(
+    name: &str,
+    args: &[&str],
+    flags: &[&str],
+    configure: impl FnOnce(&mut VfdCtxBuilder),
+    expected: &[&str],
+) {
     let fixture = Fixture::new();
-    for (mode, out) in [
-        ("library", run_lib(&fixture, name, &[])),
-        ("vfd run", run_cli(&fixture, name, &[])),
-    ] {
-        assert_passes(name, mode, &out, expected);
-    }
+    let lib = run_lib_with(&fixture, name, args, configure);
+    assert_passes(name, "library", &lib, expected);
+    let cli = run_cli_with(&fixture, flags, name, args);
+    assert_passes(name, "vfd run", &cli, expected);
     fixture.assert_outside_untouched();
 }
 
@@ -201,6 +212,108 @@ fn sandbox_hostile_paths() {
             "chdir_file",
             "chdir_missing",
             "chdir_root",
+        ],
+    );
+}
+
+#[test]
+fn pipes_and_socket_pairs() {
+    check(
+        "pipes",
+        &[
+            "pipe_lowest_free",
+            "pipe_access_modes",
+            "pipe_wrong_end_ebadf",
+            "pipe_data_flows",
+            "eof_after_last_writer",
+            "epipe_without_reader",
+            "nonblock_empty_read_eagain",
+            "nonblock_full_write_eagain",
+            "nonblock_shared_by_dup",
+            "pipe_cloexec",
+            "pipe_espipe",
+            "pipe_stat_fifo",
+            "pipe_not_a_socket",
+            "poll_readable_after_write",
+            "poll_writable_when_empty",
+            "poll_hup_after_writers_close",
+            "poll_err_after_readers_close",
+            "poll_nval_slot",
+            "poll_timeout_zero_idle",
+            "poll_timeout_waits",
+            "socketpair_read_write",
+            "socketpair_shutdown_write",
+            "socketpair_epipe_after_peer_close",
+            "socketpair_stat_stream",
+            "socketpair_espipe",
+        ],
+    );
+}
+
+#[test]
+fn tcp_and_udp_sockets_on_loopback() {
+    check_with(
+        "sockets",
+        &[],
+        &["--allow-network"],
+        |b| {
+            b.allow_network();
+        },
+        &[
+            "tcp_listen_local_addr",
+            "listener_not_connected",
+            "accept_lowest_free_and_peer",
+            "tcp_echo_both_ways",
+            "tcp_shutdown_write_eof",
+            "tcp_stat_stream",
+            "tcp_espipe",
+            "tcp_nodelay",
+            "nonblocking_accept_eagain",
+            "poll_listener_and_stream",
+            "connect_refused",
+            "listen_addr_in_use",
+            "udp_send_recv",
+            "udp_truncates_datagram",
+            "udp_stat_dgram",
+            "udp_nonblocking_empty",
+            "write_after_peer_closed",
+            "descriptor_calls_on_socket",
+            "try_clone_shares_nonblock",
+            "ipv6_loopback_or_unavailable",
+        ],
+    );
+}
+
+#[test]
+fn network_is_denied_by_default() {
+    check(
+        "netpolicy",
+        &[
+            "connect_denied",
+            "connect_v6_denied",
+            "listen_denied",
+            "udp_bind_denied",
+            "denied_takes_no_number",
+            "socketpair_needs_no_grant",
+        ],
+    );
+}
+
+#[test]
+fn network_policy_allows_listening_only_where_granted() {
+    check_with(
+        "netpolicy",
+        &["--allowed-listen-only"],
+        &["--allow-listen", "127.0.0.1:*"],
+        |b| {
+            b.allow_listen("127.0.0.1:*").unwrap();
+        },
+        &[
+            "listen_allowed",
+            "listen_elsewhere_denied",
+            "connect_to_own_listener_denied",
+            "udp_bind_allowed",
+            "send_to_denied",
         ],
     );
 }

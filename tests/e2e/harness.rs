@@ -6,12 +6,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
-use vfd_host::{MountPerms, Ownership, VfdCtx, VfdView};
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store};
-use wasmtime_wasi::p2::bindings::sync::Command as WasiCommand;
+use vfd_host::{MountPerms, Ownership, VfdCtx};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
 
 /// What a guest run produced.
 #[derive(Debug)]
@@ -137,27 +136,6 @@ impl Fixture {
     }
 }
 
-struct State {
-    wasi: WasiCtx,
-    table: ResourceTable,
-    vfd: VfdCtx,
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-impl VfdView for State {
-    fn vfd(&mut self) -> &mut VfdCtx {
-        &mut self.vfd
-    }
-}
-
 /// Run `name` with `args` through the host library, with the fixture's
 /// table changed by `configure`.
 pub fn run_lib_with(
@@ -177,27 +155,8 @@ pub fn run_lib_with(
         .args(args)
         .stderr(wasi_err.clone())
         .build();
-    let mut linker = Linker::<State>::new(engine());
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();
-    vfd_host::add_to_linker(&mut linker).unwrap();
-    let mut store = Store::new(
-        engine(),
-        State {
-            wasi,
-            table: ResourceTable::new(),
-            vfd,
-        },
-    );
-    let command = WasiCommand::instantiate(&mut store, &component(name), &linker).unwrap();
-    let code = match command.wasi_cli_run().call_run(&mut store) {
-        Ok(Ok(())) => 0,
-        Ok(Err(())) => 1,
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => exit.0,
-            None => panic!("guest {name} trapped: {e:?}"),
-        },
-    };
-    drop(store);
+    let code = vfd_host::run_command(engine(), &component(name), wasi, vfd)
+        .unwrap_or_else(|e| panic!("guest {name} trapped: {e:?}"));
     let mut stderr = read_all(err);
     stderr.push_str(&String::from_utf8_lossy(&wasi_err.contents()));
     Output {
@@ -211,7 +170,8 @@ pub fn run_lib(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
     run_lib_with(fixture, name, args, |_| {})
 }
 
-fn read_all(mut f: std::fs::File) -> String {
+/// Everything written to `f`, from its start.
+pub fn read_all(mut f: std::fs::File) -> String {
     use std::io::{Read, Seek};
     f.rewind().unwrap();
     let mut s = String::new();
@@ -232,7 +192,13 @@ pub fn vfd_cli(fixture: &Fixture) -> Command {
 
 /// Run `name` with `args` through `vfd run`.
 pub fn run_cli(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
+    run_cli_with(fixture, &[], name, args)
+}
+
+/// Run `name` with `args` through `vfd run` with extra `flags`.
+pub fn run_cli_with(fixture: &Fixture, flags: &[&str], name: &str, args: &[&str]) -> Output {
     let out = vfd_cli(fixture)
+        .args(flags)
         .arg(guest(name))
         .args(args)
         .output()

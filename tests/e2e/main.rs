@@ -6,3 +6,5 @@ mod cli;
 mod examples;
 mod guests;
 mod harness;
+mod net;
+mod pipes;

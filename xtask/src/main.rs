@@ -122,7 +122,7 @@ fn demo() -> Result<()> {
     build_guests()?;
     run(
         "build the vfd command and the embedding example",
-        cargo().args(["build", "-p", "vfd-host", "-p", "vfd-embed-example"]),
+        cargo().args(["build", "-p", "vfd-host", "-p", "vfd-host-examples"]),
     )?;
     let vfd = root().join("target/debug/vfd");
     let guests = wasm_target_dir().join(WASM_TARGET).join("release");
@@ -176,6 +176,18 @@ fn demo() -> Result<()> {
             &[],
             &[],
         ),
+        Step(
+            "pipeline",
+            "pipeline: a non-blocking pipe inside one guest, drained with poll, EOF after the writer closes",
+            &[],
+            &[],
+        ),
+        Step(
+            "redirect-to-pipe",
+            "redirect-to-pipe: dup2 a pipe onto fd 1 and read back what was printed",
+            &[],
+            &[],
+        ),
     ];
     for Step(name, narration, flags, args) in steps {
         println!("\n== {narration}");
@@ -198,13 +210,65 @@ fn demo() -> Result<()> {
     println!(
         "\n== embed: a host application builds the table itself (two mounts, its stdout lent) and runs cat"
     );
-    let status = Command::new(root().join("target/debug/vfd-embed-example"))
+    let status = Command::new(root().join("target/debug/embed"))
         .arg(guests.join("cat.wasm"))
         .status()?;
     if !status.success() {
         bail!("the embedding example failed ({status})");
     }
+    echo_server_demo(&vfd, &guests.join("echo-server.wasm"))?;
+    println!("\n== two-guest-pipeline: two guests in one host, cat | upper, joined by a host pipe");
+    let status = Command::new(root().join("target/debug/two-guest-pipeline"))
+        .arg(guests.join("cat.wasm"))
+        .arg(guests.join("upper.wasm"))
+        .arg(&scratch)
+        .arg("hello.txt")
+        .status()?;
+    if !status.success() {
+        bail!("the pipeline example failed ({status})");
+    }
     std::fs::remove_dir_all(&scratch).ok();
+    Ok(())
+}
+
+/// Socket activation: vfd binds a listener and hands it to the guest at
+/// fd 3; the demo is the client.
+fn echo_server_demo(vfd: &Path, wasm: &Path) -> Result<()> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    println!(
+        "\n== echo-server: socket activation, a host listener handed in at fd 3; two clients in turn"
+    );
+    println!("$ vfd run --fd 3=tcp-listen:127.0.0.1:0 echo-server.wasm --fd3 --clients 2");
+    let mut child = Command::new(vfd)
+        .args(["run", "--fd", "3=tcp-listen:127.0.0.1:0"])
+        .arg(wasm)
+        .args(["--fd3", "--clients", "2"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let mut out = BufReader::new(child.stdout.take().context("no stdout")?);
+    let mut first = String::new();
+    out.read_line(&mut first)?;
+    print!("{first}");
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .context("the server did not announce its address")?;
+    for line in ["hello, server\n", "second client here\n"] {
+        let mut client = std::net::TcpStream::connect(addr)?;
+        client.set_read_timeout(Some(std::time::Duration::from_secs(20)))?;
+        client.write_all(line.as_bytes())?;
+        client.shutdown(std::net::Shutdown::Write)?;
+        let mut echoed = String::new();
+        client.read_to_string(&mut echoed)?;
+        println!("(the client sent {line:?} and got back {echoed:?})");
+    }
+    let mut rest = String::new();
+    out.read_to_string(&mut rest)?;
+    print!("{rest}");
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("example echo-server failed ({status})");
+    }
     Ok(())
 }
 

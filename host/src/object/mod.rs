@@ -9,11 +9,13 @@ mod dir;
 mod file;
 mod host;
 mod stdio;
+mod write;
 
 pub use dir::Directory;
 pub use file::open;
 pub use host::Ownership;
 pub use stdio::Stdio;
+pub use write::WriteMode;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
@@ -28,6 +30,10 @@ pub enum Object {
     Stdio(Stdio, OwnedFd),
     /// A host descriptor handed in by the embedder.
     Host(OwnedFd),
+    /// One end of a pipe the guest made.
+    Pipe(OwnedFd),
+    /// A socket the guest made or accepted.
+    Socket(OwnedFd),
 }
 
 impl Object {
@@ -38,6 +44,8 @@ impl Object {
             Object::Dir(_) => "directory",
             Object::Stdio(s, _) => s.name(),
             Object::Host(_) => "host descriptor",
+            Object::Pipe(_) => "pipe",
+            Object::Socket(_) => "socket",
         }
     }
 
@@ -55,7 +63,9 @@ impl AsFd for Object {
         match self {
             Object::File(f) => f.as_fd(),
             Object::Dir(d) => d.dir.as_fd(),
-            Object::Stdio(_, fd) | Object::Host(fd) => fd.as_fd(),
+            Object::Stdio(_, fd) | Object::Host(fd) | Object::Pipe(fd) | Object::Socket(fd) => {
+                fd.as_fd()
+            }
         }
     }
 }

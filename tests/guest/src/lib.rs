@@ -15,8 +15,12 @@ use std::io;
 /// them for errors coming from vfd.
 pub mod errno {
     pub const EACCES: i32 = 2;
+    pub const EADDRINUSE: i32 = 3;
+    pub const EADDRNOTAVAIL: i32 = 4;
     pub const EAGAIN: i32 = 6;
     pub const EBADF: i32 = 8;
+    pub const ECONNREFUSED: i32 = 14;
+    pub const ECONNRESET: i32 = 15;
     pub const EEXIST: i32 = 20;
     pub const EINVAL: i32 = 28;
     pub const EISDIR: i32 = 31;
@@ -24,9 +28,12 @@ pub mod errno {
     pub const EMFILE: i32 = 33;
     pub const ENAMETOOLONG: i32 = 37;
     pub const ENOENT: i32 = 44;
+    pub const ENOTCONN: i32 = 53;
     pub const ENOTDIR: i32 = 54;
     pub const ENOTEMPTY: i32 = 55;
+    pub const ENOTSOCK: i32 = 57;
     pub const EPERM: i32 = 63;
+    pub const EPIPE: i32 = 64;
     pub const EROFS: i32 = 69;
     pub const ESPIPE: i32 = 70;
     pub const EXDEV: i32 = 75;
@@ -36,8 +43,12 @@ pub mod errno {
     pub fn name(n: i32) -> &'static str {
         match n {
             EACCES => "EACCES",
+            EADDRINUSE => "EADDRINUSE",
+            EADDRNOTAVAIL => "EADDRNOTAVAIL",
             EAGAIN => "EAGAIN",
             EBADF => "EBADF",
+            ECONNREFUSED => "ECONNREFUSED",
+            ECONNRESET => "ECONNRESET",
             EEXIST => "EEXIST",
             EINVAL => "EINVAL",
             EISDIR => "EISDIR",
@@ -45,9 +56,12 @@ pub mod errno {
             EMFILE => "EMFILE",
             ENAMETOOLONG => "ENAMETOOLONG",
             ENOENT => "ENOENT",
+            ENOTCONN => "ENOTCONN",
             ENOTDIR => "ENOTDIR",
             ENOTEMPTY => "ENOTEMPTY",
+            ENOTSOCK => "ENOTSOCK",
             EPERM => "EPERM",
+            EPIPE => "EPIPE",
             EROFS => "EROFS",
             ESPIPE => "ESPIPE",
             EXDEV => "EXDEV",
@@ -216,4 +230,27 @@ pub fn read_n(fd: impl vfd::fd::AsFd, n: usize) -> io::Result<Vec<u8>> {
 /// The current offset of `fd` (lseek(fd, 0, SEEK_CUR)).
 pub fn offset(fd: impl vfd::fd::AsFd) -> io::Result<u64> {
     vfd::io::seek(fd, io::SeekFrom::Current(0))
+}
+
+/// The type `fstat` reports for `fd`.
+pub fn file_type(
+    fd: impl vfd::fd::AsFd,
+) -> Result<vfd::bindings::vfd::posix::types::FileType, String> {
+    use vfd::fd::AsRawFd;
+    let n = fd.as_fd().as_raw_fd() as u32;
+    vfd::bindings::vfd::posix::descriptors::stat(n)
+        .map(|s| s.file_type)
+        .map_err(|e| format!("stat {n}: {e:?}"))
+}
+
+/// poll(2) on one descriptor: the count it returns and the revents.
+pub fn poll_one(
+    fd: impl vfd::fd::AsFd,
+    events: vfd::poll::PollFlags,
+    timeout: Option<std::time::Duration>,
+) -> Result<(usize, vfd::poll::PollFlags), String> {
+    let fd = fd.as_fd();
+    let mut fds = [vfd::poll::PollFd::new(&fd, events)];
+    let n = vfd::poll::poll(&mut fds, timeout).ctx("poll")?;
+    Ok((n, fds[0].revents()))
 }

@@ -3,15 +3,17 @@
 //! `vfd run` mirrors `wasmtime run`: the guest gets wasmtime-wasi p2 as
 //! usual, plus the `vfd:posix` interfaces over its own descriptor table.
 
+mod fd_spec;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use fd_spec::FdSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vfd_host::{MountPerms, Ownership, VfdCtx, VfdView};
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store};
-use wasmtime_wasi::p2::bindings::sync::Command;
-use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxView, WasiView};
+use vfd_host::{MountPerms, VfdCtx};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+use wasmtime_wasi::{FsPerms, WasiCtx};
 
 /// POSIX-style virtual file descriptors for WebAssembly.
 #[derive(Parser)]
@@ -53,11 +55,28 @@ struct RunArgs {
     #[arg(long)]
     dev: bool,
 
-    /// Hand a host file to the guest at number N (owned by the guest). MODE
-    /// is ro (the default), rw, append (like the shell's >>) or create (like
-    /// >: create or truncate). Repeatable.
-    #[arg(long = "fd", value_name = "N=file:PATH[:MODE]")]
+    /// Hand a host object to the guest at number N. file:PATH[:MODE] opens a
+    /// host file (MODE ro, the default, rw, append like the shell's >>, or
+    /// create like >); tcp-listen:ADDR a listener (socket activation);
+    /// tcp-connect:ADDR a connected stream; udp:ADDR a bound UDP socket;
+    /// inherit:HOSTFD[:owned|borrowed] a descriptor vfd itself was started
+    /// with. Repeatable.
+    #[arg(long = "fd", value_name = "N=KIND:...")]
     fds: Vec<String>,
+
+    /// Let the guest connect (TCP) and send (UDP) to matching addresses:
+    /// ADDR[/PREFIX]:PORT, PORT may be *, IPv6 in brackets. Repeatable.
+    #[arg(long, value_name = "ADDR[/PREFIX]:PORT")]
+    allow_connect: Vec<String>,
+
+    /// Let the guest listen (TCP) and bind (UDP) on matching addresses.
+    /// Repeatable.
+    #[arg(long, value_name = "ADDR[/PREFIX]:PORT")]
+    allow_listen: Vec<String>,
+
+    /// Let the guest connect and listen anywhere.
+    #[arg(long)]
+    allow_network: bool,
 
     /// The component to run (a wasm32-wasip2 program).
     #[arg(value_name = "COMPONENT")]
@@ -70,27 +89,6 @@ struct RunArgs {
         allow_hyphen_values = true
     )]
     args: Vec<String>,
-}
-
-struct State {
-    wasi: WasiCtx,
-    table: ResourceTable,
-    vfd: VfdCtx,
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-impl VfdView for State {
-    fn vfd(&mut self) -> &mut VfdCtx {
-        &mut self.vfd
-    }
 }
 
 fn main() -> ExitCode {
@@ -110,36 +108,6 @@ fn main() -> ExitCode {
 /// `HOST[::GUEST]` as `wasmtime run --dir` reads it.
 fn split_dir(spec: &str) -> (&str, &str) {
     spec.split_once("::").unwrap_or((spec, spec))
-}
-
-/// A `--fd N=file:PATH[:MODE]` flag, opened on the host.
-fn open_fd_flag(spec: &str) -> Result<(u32, std::fs::File)> {
-    let (n, what) = spec
-        .split_once('=')
-        .with_context(|| format!("--fd {spec}: expected N=file:PATH[:MODE]"))?;
-    let n: u32 = n
-        .parse()
-        .with_context(|| format!("--fd {spec}: {n:?} is not a descriptor number"))?;
-    let Some(rest) = what.strip_prefix("file:") else {
-        bail!(
-            "--fd {spec}: expected file:PATH (only host files can be handed in with --fd so far)"
-        );
-    };
-    let (path, mode) = match rest.rsplit_once(':') {
-        Some((p, m @ ("ro" | "rw" | "append" | "create"))) => (p, m),
-        _ => (rest, "ro"),
-    };
-    let mut options = std::fs::OpenOptions::new();
-    match mode {
-        "ro" => options.read(true),
-        "rw" => options.read(true).write(true),
-        "append" => options.append(true).create(true),
-        _ => options.write(true).create(true).truncate(true),
-    };
-    let file = options
-        .open(path)
-        .with_context(|| format!("--fd {spec}: cannot open {path}"))?;
-    Ok((n, file))
 }
 
 fn run(args: RunArgs) -> Result<u8> {
@@ -168,11 +136,24 @@ fn run(args: RunArgs) -> Result<u8> {
             .map_err(|e| anyhow::Error::from(e).context(format!("--dir {spec}")))?;
     }
     for spec in &args.fds {
-        let (n, file) = open_fd_flag(spec)?;
-        if n >= args.max_fds {
-            bail!("--fd {spec}: {n} is at or above --max-fds {}", args.max_fds);
+        let given = FdSpec::open(spec)?;
+        if given.fd >= args.max_fds {
+            bail!(
+                "--fd {spec}: {} is at or above --max-fds {}",
+                given.fd,
+                args.max_fds
+            );
         }
-        vfd.insert(n, file, Ownership::Owned)?;
+        vfd.insert(given.fd, given.object, given.ownership)?;
+    }
+    for pattern in &args.allow_connect {
+        vfd.allow_connect(pattern).context("--allow-connect")?;
+    }
+    for pattern in &args.allow_listen {
+        vfd.allow_listen(pattern).context("--allow-listen")?;
+    }
+    if args.allow_network {
+        vfd.allow_network();
     }
     vfd.max_fds(args.max_fds).dev_mode(args.dev);
 
@@ -183,30 +164,12 @@ fn run(args: RunArgs) -> Result<u8> {
 }
 
 fn run_command(engine: &Engine, component: &Component, wasi: WasiCtx, vfd: VfdCtx) -> Result<u8> {
-    let mut linker = Linker::<State>::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    vfd_host::add_to_linker(&mut linker)?;
-    let state = State {
-        wasi,
-        table: ResourceTable::new(),
-        vfd,
-    };
-    let mut store = Store::new(engine, state);
-    let command = Command::instantiate(&mut store, component, &linker)?;
-    let result = command.wasi_cli_run().call_run(&mut store);
-    // Release the guest's descriptors (and, in dev mode, report the ones it
-    // left open) before the exit status is decided.
-    drop(store);
-    match result {
-        Ok(Ok(())) => Ok(0),
-        Ok(Err(())) => Ok(1),
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => Ok(exit.0 as u8),
-            None => {
-                eprintln!("vfd: error: {e:?}");
-                // As `wasmtime run` does for a trap: 128 + SIGABRT.
-                Ok(134)
-            }
-        },
+    match vfd_host::run_command(engine, component, wasi, vfd) {
+        Ok(status) => Ok(status as u8),
+        Err(e) => {
+            eprintln!("vfd: error: {e:?}");
+            // As `wasmtime run` does for a trap: 128 + SIGABRT.
+            Ok(134)
+        }
     }
 }

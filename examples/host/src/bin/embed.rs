@@ -1,6 +1,6 @@
 //! Embedding vfd in a host application, next to wasmtime-wasi.
 //!
-//! Usage: `vfd-embed-example <command-component.wasm>`, e.g. the `cat`
+//! Usage: `embed <command-component.wasm>`, e.g. the `cat`
 //! example guest. The host builds a guest table by hand: a scratch
 //! directory mounted read-write at `/data`, a read-only mount of the same
 //! files at `/snapshot`, the host's stdout lent as fd 1, and a limit of 64
@@ -38,7 +38,7 @@ impl VfdView for Host {
 
 fn main() -> Result<()> {
     let Some(wasm) = std::env::args().nth(1) else {
-        bail!("usage: vfd-embed-example <command-component.wasm>");
+        bail!("usage: embed <command-component.wasm>");
     };
     let scratch = std::env::temp_dir().join(format!("vfd-embed-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;

@@ -1,0 +1,86 @@
+//! The `poll` interface: poll(2) over the real host descriptors.
+
+use crate::VfdCtx;
+use crate::bindings::Errno;
+use crate::bindings::vfd::posix::poll::{Events, Host, PollFd, Revents};
+use rustix::event::{PollFd as HostPollFd, PollFlags, Timespec};
+use std::time::{Duration, Instant};
+
+impl Host for VfdCtx {
+    fn poll(&mut self, fds: Vec<PollFd>, timeout_ms: i32) -> Result<Vec<Revents>, Errno> {
+        // Linux refuses more entries than RLIMIT_NOFILE.
+        if fds.len() > self.table.max_fds() as usize {
+            return Err(Errno::Inval);
+        }
+        let mut out = vec![Revents::empty(); fds.len()];
+        let mut host = Vec::with_capacity(fds.len());
+        let mut slots = Vec::with_capacity(fds.len());
+        for (i, p) in fds.iter().enumerate() {
+            match self.desc(p.fd) {
+                Ok(d) => {
+                    host.push(HostPollFd::new(&d.object, host_events(p.events)));
+                    slots.push(i);
+                }
+                Err(_) => out[i] = Revents::NVAL,
+            }
+        }
+        // An unknown fd is ready at once (with `nval`), as on Linux.
+        let timeout_ms = if slots.len() < fds.len() {
+            0
+        } else {
+            timeout_ms
+        };
+        wait(&mut host, timeout_ms)?;
+        for (p, &i) in host.iter().zip(&slots) {
+            out[i] = guest_revents(p.revents());
+        }
+        Ok(out)
+    }
+}
+
+/// poll(2) with `timeout_ms` (negative: no limit), restarted with the time
+/// left when a host signal interrupts it.
+fn wait(fds: &mut [HostPollFd<'_>], timeout_ms: i32) -> Result<(), Errno> {
+    let deadline =
+        (timeout_ms >= 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+    loop {
+        let left = deadline.map(|d| {
+            let left = d.saturating_duration_since(Instant::now());
+            Timespec {
+                tv_sec: left.as_secs() as i64,
+                tv_nsec: i64::from(left.subsec_nanos()),
+            }
+        });
+        match rustix::event::poll(fds, left.as_ref()) {
+            Err(rustix::io::Errno::INTR) => continue,
+            other => return other.map(drop).map_err(Errno::from),
+        }
+    }
+}
+
+fn host_events(events: Events) -> PollFlags {
+    let mut flags = PollFlags::empty();
+    if events.contains(Events::READABLE) {
+        flags |= PollFlags::IN;
+    }
+    if events.contains(Events::WRITABLE) {
+        flags |= PollFlags::OUT;
+    }
+    flags
+}
+
+fn guest_revents(flags: PollFlags) -> Revents {
+    let mut out = Revents::empty();
+    for (host, guest) in [
+        (PollFlags::IN, Revents::READABLE),
+        (PollFlags::OUT, Revents::WRITABLE),
+        (PollFlags::HUP, Revents::HUP),
+        (PollFlags::ERR, Revents::ERR),
+        (PollFlags::NVAL, Revents::NVAL),
+    ] {
+        if flags.contains(host) {
+            out |= guest;
+        }
+    }
+    out
+}
