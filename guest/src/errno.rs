@@ -88,5 +88,8 @@ fn raw(e: Errno) -> i32 {
         Errno::Msgsize => libc::EMSGSIZE,
         Errno::Afnosupport => libc::EAFNOSUPPORT,
         Errno::Nobufs => libc::ENOBUFS,
+        Errno::Destaddrreq => libc::EDESTADDRREQ,
+        Errno::Noprotoopt => libc::ENOPROTOOPT,
+        Errno::Nfile => libc::ENFILE,
     }
 }

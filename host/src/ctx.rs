@@ -26,6 +26,7 @@ pub struct VfdCtx {
     pub(crate) handles: ResourceTable,
     pub(crate) handle_count: usize,
     pub(crate) net: NetPolicy,
+    host_stdio: HostStdioFlags,
 }
 
 impl VfdCtx {
@@ -51,13 +52,22 @@ impl VfdCtx {
     /// Print a dev-mode warning about a guest call.
     pub(crate) fn warn(&self, call: &str, fd: u32, what: &str) {
         if self.dev_mode {
-            eprintln!("vfd: {call}(fd {fd}): {what}");
+            report(format_args!("vfd: {call}(fd {fd}): {what}"));
         }
     }
 }
 
+/// A line on the host's stderr that never fails or panics: dev mode must
+/// not take the host down because its stderr is a closed pipe or
+/// non-blocking.
+fn report(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
 impl Drop for VfdCtx {
     fn drop(&mut self) {
+        self.host_stdio.restore();
         if !self.dev_mode {
             return;
         }
@@ -67,9 +77,12 @@ impl Drop for VfdCtx {
             .filter(|(fd, _)| *fd > 2)
             .collect();
         if !left.is_empty() {
-            eprintln!("vfd: the guest left {} descriptor(s) open:", left.len());
+            report(format_args!(
+                "vfd: the guest left {} descriptor(s) open:",
+                left.len()
+            ));
             for (fd, what) in left {
-                eprintln!("vfd:   fd {fd}: {what}");
+                report(format_args!("vfd:   fd {fd}: {what}"));
             }
         }
     }
@@ -94,6 +107,7 @@ pub struct VfdCtxBuilder {
     max_fds: Option<u32>,
     dev_mode: bool,
     net: NetPolicy,
+    built: bool,
 }
 
 impl Default for VfdCtxBuilder {
@@ -106,6 +120,7 @@ impl Default for VfdCtxBuilder {
             max_fds: None,
             dev_mode: false,
             net: NetPolicy::default(),
+            built: false,
         }
     }
 }
@@ -240,15 +255,27 @@ impl VfdCtxBuilder {
                 format!("max-fds must be between 1 and {MAX_MAX_FDS}, not {max_fds}"),
             ));
         }
+        self.mounts
+            .check_read_only_nesting()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        if self.built {
+            return Err(io::Error::other(
+                "VfdCtxBuilder::build can only be called once",
+            ));
+        }
+        self.built = true;
         let mut table = Table::new(max_fds);
         let dev = self.dev_mode;
+        let mut host_stdio = HostStdioFlags::default();
         let stdio = [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr];
         for (i, which) in stdio.into_iter().enumerate() {
             let fd = match self.stdio[i].take() {
                 Some(fd) => Some(fd),
                 // A host started with this stream closed lends nothing,
                 // just as a Linux child inherits the closed number.
-                None if self.inherit_stdio[i] => which.host().ok(),
+                None if self.inherit_stdio[i] => {
+                    which.host().ok().inspect(|fd| host_stdio.record(i, fd))
+                }
                 None => None,
             };
             if let Some(fd) = fd {
@@ -268,6 +295,7 @@ impl VfdCtxBuilder {
             handles: ResourceTable::new(),
             handle_count: 0,
             net: std::mem::take(&mut self.net),
+            host_stdio,
         })
     }
 }
@@ -285,4 +313,37 @@ fn put(table: &mut Table<Arc<Description>>, fd: u32, desc: Description) -> io::R
                 ),
             )
         })
+}
+
+/// The status flags of the host's own stdio when a guest borrowed it.
+///
+/// A borrowed stream shares its open description with the host, so a
+/// guest that sets O_NONBLOCK on its fd 1 sets it on the host's stdout
+/// (and the user's terminal), as a Linux child does to its parent. The
+/// flags are put back when the guest's context is dropped.
+#[derive(Default)]
+struct HostStdioFlags([Option<rustix::fs::OFlags>; 3]);
+
+impl HostStdioFlags {
+    fn record(&mut self, i: usize, fd: &OwnedFd) {
+        self.0[i] = rustix::fs::fcntl_getfl(fd).ok();
+    }
+
+    fn restore(&self) {
+        use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+        let host = [
+            rustix::stdio::stdin(),
+            rustix::stdio::stdout(),
+            rustix::stdio::stderr(),
+        ];
+        for (fd, recorded) in host.into_iter().zip(self.0) {
+            let Some(recorded) = recorded else { continue };
+            let guest_bits = OFlags::NONBLOCK | OFlags::APPEND;
+            if let Ok(now) = fcntl_getfl(fd)
+                && now & guest_bits != recorded & guest_bits
+            {
+                let _ = fcntl_setfl(fd, (now - guest_bits) | (recorded & guest_bits));
+            }
+        }
+    }
 }

@@ -15,6 +15,7 @@ use crate::description::Description;
 use crate::mounts::{self, Resolved};
 use crate::object::{self, Object};
 use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 /// The most bytes one `read` or `pread` returns: a guest asking for more
@@ -48,8 +49,10 @@ impl VfdCtx {
         }
     }
 
-    fn origin(&self, path: &str) -> Option<String> {
-        self.dev_mode.then(|| path.to_owned())
+    /// What a new description is, for dev mode's report; nothing is
+    /// allocated otherwise.
+    pub(crate) fn origin(&self, what: impl FnOnce() -> String) -> Option<String> {
+        self.dev_mode.then(what)
     }
 }
 
@@ -64,16 +67,37 @@ pub(crate) fn retry<T>(mut call: impl FnMut() -> rustix::io::Result<T>) -> Resul
     }
 }
 
-fn read_into(d: &Description, len: u32, offset: Option<u64>) -> Result<Vec<u8>, Errno> {
+/// A buffer of at most `len` (and at most [`MAX_READ_LEN`]) bytes, filled
+/// by `call`, which returns how many bytes it wrote into it.
+pub(crate) fn read_buffer(
+    len: u32,
+    mut call: impl FnMut(&mut [MaybeUninit<u8>]) -> rustix::io::Result<usize>,
+) -> Result<Vec<u8>, Errno> {
     let mut buf = Vec::with_capacity(len.min(MAX_READ_LEN) as usize);
-    retry(|| {
-        let spare = rustix::buffer::spare_capacity(&mut buf);
-        match offset {
-            None => rustix::io::read(d, spare),
-            Some(off) => rustix::io::pread(d, spare, off),
-        }
-    })?;
+    let n = retry(|| call(buf.spare_capacity_mut()))?;
+    // SAFETY: the host call initialised the first `n` bytes of the spare
+    // capacity it was given.
+    unsafe { buf.set_len(n) };
     Ok(buf)
+}
+
+fn read_into(d: &Description, len: u32, offset: Option<u64>) -> Result<Vec<u8>, Errno> {
+    read_buffer(len, |spare| {
+        let (filled, _) = match offset {
+            None => rustix::io::read(d, spare)?,
+            Some(off) => rustix::io::pread(d, spare, off)?,
+        };
+        Ok(filled.len())
+    })
+}
+
+/// Linux checks offsets and lengths before the descriptor: past the
+/// largest file offset is `inval` even on a bad fd.
+fn check_offset(offset: u64) -> Result<u64, Errno> {
+    if offset > i64::MAX as u64 {
+        return Err(Errno::Inval);
+    }
+    Ok(offset)
 }
 
 fn status_of(flags: OFlags) -> StatusFlags {
@@ -126,9 +150,18 @@ impl Host for VfdCtx {
     }
 
     fn open_at(&mut self, dir: u32, path: String, flags: OpenFlags) -> Result<u32, Errno> {
+        // Linux's order: flag errors, then a free number, then the path;
+        // so a full table creates and truncates nothing.
+        if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
+            return Err(Errno::Inval);
+        }
+        self.check_room()?;
         let at = self.resolve(dir, &path)?;
         let object = object::open(at.dir, &at.rel, flags)?;
-        let desc = Arc::new(Description::new(object, self.origin(&path).as_deref()));
+        let desc = Arc::new(Description::new(
+            object,
+            self.origin(|| path.clone()).as_deref(),
+        ));
         Ok(self
             .table
             .insert(desc, flags.contains(OpenFlags::CLOEXEC))?)
@@ -136,10 +169,8 @@ impl Host for VfdCtx {
 
     fn close(&mut self, fd: u32) -> Result<(), Errno> {
         match self.table.remove(fd) {
-            Ok(entry) => {
-                drop(entry);
-                Ok(())
-            }
+            // The description goes with its last number, silently.
+            Ok(_) => Ok(()),
             Err(e) => {
                 self.warn("close", fd, "not open (a double close?)");
                 Err(e.into())
@@ -157,14 +188,14 @@ impl Host for VfdCtx {
             self.desc(fd)?;
             return Ok(fd);
         }
-        self.dup3_unchecked(fd, target, false)
+        self.dup_onto(fd, target, false)
     }
 
     fn dup3(&mut self, fd: u32, target: u32, flags: FdFlags) -> Result<u32, Errno> {
         if fd == target {
             return Err(Errno::Inval);
         }
-        self.dup3_unchecked(fd, target, flags.contains(FdFlags::CLOEXEC))
+        self.dup_onto(fd, target, flags.contains(FdFlags::CLOEXEC))
     }
 
     fn dup_min(&mut self, fd: u32, min: u32, flags: FdFlags) -> Result<u32, Errno> {
@@ -185,10 +216,12 @@ impl Host for VfdCtx {
     }
 
     fn pread(&mut self, fd: u32, len: u32, offset: u64) -> Result<Vec<u8>, Errno> {
+        let offset = check_offset(offset)?;
         read_into(self.desc(fd)?, len, Some(offset))
     }
 
     fn pwrite(&mut self, fd: u32, data: Vec<u8>, offset: u64) -> Result<u32, Errno> {
+        let offset = check_offset(offset)?;
         let d = self.desc(fd)?;
         let n = retry(|| rustix::io::pwrite(d, &data, offset))?;
         Ok(n as u32)
@@ -197,7 +230,9 @@ impl Host for VfdCtx {
     fn seek(&mut self, fd: u32, offset: i64, whence: Whence) -> Result<u64, Errno> {
         let d = self.desc(fd)?;
         let pos = match whence {
-            Whence::Set => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::Inval)?),
+            // A negative start is handed on as is: Linux answers `inval`
+            // for a file and `spipe` for a pipe, and so does the kernel here.
+            Whence::Set => SeekFrom::Start(offset as u64),
             Whence::Cur => SeekFrom::Current(offset),
             Whence::End => SeekFrom::End(offset),
         };
@@ -235,11 +270,8 @@ impl Host for VfdCtx {
     }
 
     fn truncate(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
+        let size = check_offset(size)?;
         let d = self.desc(fd)?;
-        // Linux: a length past the largest file offset is `inval`.
-        if size > i64::MAX as u64 {
-            return Err(Errno::Inval);
-        }
         retry(|| rustix::fs::ftruncate(d, size))
     }
 
@@ -331,12 +363,15 @@ impl Host for VfdCtx {
     }
 
     fn chdir(&mut self, path: String) -> Result<(), Errno> {
+        mounts::check_path(&path)?;
         let target = mounts::normalize(&self.cwd, &path);
-        match self.resolve(AT_FDCWD, &path) {
-            Ok(at) if !at.dir.dir.metadata(&at.rel)?.is_dir() => return Err(Errno::Notdir),
-            Ok(_) => {}
-            Err(Errno::Noent) if self.mounts.is_virtual_dir(&target) => {}
-            Err(e) => return Err(e),
+        // The directories leading to mount points exist in the guest's
+        // namespace even where the host has nothing under that name.
+        if !self.mounts.is_virtual_dir(&target) {
+            let at = self.resolve(AT_FDCWD, &path)?;
+            if !at.dir.dir.metadata(&at.rel)?.is_dir() {
+                return Err(Errno::Notdir);
+            }
         }
         self.cwd = target;
         Ok(())
@@ -348,15 +383,22 @@ impl Host for VfdCtx {
 }
 
 impl VfdCtx {
-    /// dup2/dup3 once the `fd == target` case is settled: the displaced
-    /// description is released silently, as Linux drops its close errors.
-    fn dup3_unchecked(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<u32, Errno> {
-        if target >= self.table.max_fds() {
-            return Err(Errno::Badf);
-        }
+    /// dup2/dup3 once the `fd == target` case is settled. The displaced
+    /// description, if any, is released silently when `replace` hands it
+    /// back, as Linux drops its close errors.
+    fn dup_onto(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<u32, Errno> {
         let desc = self.desc(fd)?.clone();
-        let displaced = self.table.replace(target, desc, cloexec)?;
-        drop(displaced);
+        self.table.replace(target, desc, cloexec)?;
         Ok(target)
+    }
+
+    /// `mfile` unless the table has a free number: checked before a call
+    /// creates anything on the host (a file, a socket, a connection taken
+    /// off a listener's queue).
+    pub(crate) fn check_room(&self) -> Result<(), Errno> {
+        if self.table.len() >= self.table.max_fds() as usize {
+            return Err(Errno::Mfile);
+        }
+        Ok(())
     }
 }

@@ -32,7 +32,8 @@ impl From<rustix::io::Errno> for Errno {
             E::IO => Errno::Io,
             E::ISDIR => Errno::Isdir,
             E::LOOP => Errno::Loop,
-            E::MFILE | E::NFILE => Errno::Mfile,
+            E::MFILE => Errno::Mfile,
+            E::NFILE => Errno::Nfile,
             E::NAMETOOLONG => Errno::Nametoolong,
             E::NOENT => Errno::Noent,
             E::NOSPC => Errno::Nospc,
@@ -70,6 +71,8 @@ impl From<rustix::io::Errno> for Errno {
             E::MSGSIZE => Errno::Msgsize,
             E::AFNOSUPPORT => Errno::Afnosupport,
             E::NOBUFS => Errno::Nobufs,
+            E::DESTADDRREQ => Errno::Destaddrreq,
+            E::NOPROTOOPT => Errno::Noprotoopt,
             _ => Errno::Io,
         }
     }
@@ -146,5 +149,8 @@ pub fn name(e: Errno) -> &'static str {
         Errno::Msgsize => "EMSGSIZE",
         Errno::Afnosupport => "EAFNOSUPPORT",
         Errno::Nobufs => "ENOBUFS",
+        Errno::Destaddrreq => "EDESTADDRREQ",
+        Errno::Noprotoopt => "ENOPROTOOPT",
+        Errno::Nfile => "ENFILE",
     }
 }

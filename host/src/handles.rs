@@ -52,7 +52,7 @@ impl VfdCtx {
 
     fn is_current(&self, handle: &Handle) -> bool {
         self.desc(handle.fd)
-            .is_ok_and(|d| Weak::ptr_eq(&Arc::downgrade(d), &handle.desc))
+            .is_ok_and(|d| Arc::as_ptr(d) == Weak::as_ptr(&handle.desc))
     }
 }
 

@@ -9,6 +9,8 @@
 
 use crate::bindings::Errno;
 use crate::object::Directory;
+use rustix::fs::{Mode, OFlags};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 
 /// Linux's `PATH_MAX`, counting the terminating NUL: longer paths are
@@ -114,6 +116,47 @@ impl Mounts {
         })
     }
 
+    /// Refuse a read-only mount that lies inside the host tree of a
+    /// writable one: a writable mount grants its whole host tree (through
+    /// `..` and symlinks within it, and directory descriptors), so the
+    /// read-only view would only look protected.
+    pub fn check_read_only_nesting(&self) -> Result<(), String> {
+        let identity = |fd: BorrowedFd<'_>| rustix::fs::fstat(fd).map(|st| (st.st_dev, st.st_ino));
+        let writable: Vec<_> = self
+            .mounts
+            .iter()
+            .filter(|m| m.root.writable)
+            .filter_map(|m| Some((identity(m.root.dir.as_fd()).ok()?, m)))
+            .collect();
+        for ro in self.mounts.iter().filter(|m| !m.root.writable) {
+            // Walk from the read-only root up to the host's `/`.
+            let mut dir = ro
+                .root
+                .dir
+                .as_fd()
+                .try_clone_to_owned()
+                .map_err(|e| e.to_string())?;
+            loop {
+                let here = identity(dir.as_fd()).map_err(|e| e.to_string())?;
+                if let Some((_, rw)) = writable.iter().find(|(id, _)| *id == here) {
+                    return Err(format!(
+                        "the read-only mount at /{} lies inside the host directory of the writable mount at /{}",
+                        ro.components.join("/"),
+                        rw.components.join("/")
+                    ));
+                }
+                let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                let parent = rustix::fs::openat(&dir, "..", flags, Mode::empty())
+                    .map_err(|e| e.to_string())?;
+                if identity(parent.as_fd()).map_err(|e| e.to_string())? == here {
+                    break;
+                }
+                dir = parent;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the absolute, normalized `path` names a directory of the
     /// virtual tree that leads to mount points (`/` when only `/data` is
     /// mounted): the guest may `chdir` there, as it may on Linux.
@@ -217,6 +260,27 @@ mod tests {
         assert_eq!(rel(&m, "/data/sub/../x").unwrap(), "sub/../x");
         assert_eq!(rel(&m, "/etc/passwd").err(), Some(Errno::Noent));
         assert_eq!(rel(&m, "/").err(), Some(Errno::Noent));
+    }
+
+    #[test]
+    fn a_read_only_mount_inside_a_writable_tree_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("rw/config")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("other")).unwrap();
+        let open = |p: &str| {
+            cap_std::fs::Dir::open_ambient_dir(tmp.path().join(p), cap_std::ambient_authority())
+                .unwrap()
+        };
+        let mut m = Mounts::default();
+        m.add("/project", open("rw"), MountPerms::ReadWrite);
+        m.add("/elsewhere", open("other"), MountPerms::ReadOnly);
+        assert_eq!(m.check_read_only_nesting(), Ok(()));
+        m.add("/project/config", open("rw/config"), MountPerms::ReadOnly);
+        let err = m.check_read_only_nesting().unwrap_err();
+        assert!(
+            err.contains("/project/config") && err.contains("/project"),
+            "{err}"
+        );
     }
 
     #[test]

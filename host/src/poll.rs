@@ -15,21 +15,26 @@ impl Host for VfdCtx {
         let mut out = vec![Revents::empty(); fds.len()];
         let mut host = Vec::with_capacity(fds.len());
         let mut slots = Vec::with_capacity(fds.len());
+        let mut invalid = false;
         for (i, p) in fds.iter().enumerate() {
+            // A negative fd (as C sees the number) is skipped, as poll(2)
+            // does: callers use it to switch an entry off.
+            if (p.fd as i32) < 0 {
+                continue;
+            }
             match self.desc(p.fd) {
                 Ok(d) => {
                     host.push(HostPollFd::new(&d.object, host_events(p.events)));
                     slots.push(i);
                 }
-                Err(_) => out[i] = Revents::NVAL,
+                Err(_) => {
+                    out[i] = Revents::NVAL;
+                    invalid = true;
+                }
             }
         }
         // An unknown fd is ready at once (with `nval`), as on Linux.
-        let timeout_ms = if slots.len() < fds.len() {
-            0
-        } else {
-            timeout_ms
-        };
+        let timeout_ms = if invalid { 0 } else { timeout_ms };
         wait(&mut host, timeout_ms)?;
         for (p, &i) in host.iter().zip(&slots) {
             out[i] = guest_revents(p.revents());

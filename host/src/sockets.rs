@@ -5,9 +5,9 @@ use crate::VfdCtx;
 use crate::bindings::vfd::posix::sockets::{Host, ShutdownHow};
 use crate::bindings::{Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::descriptors::{MAX_READ_LEN, retry};
+use crate::descriptors::{read_buffer, retry};
 use crate::object::Object;
-use crate::pipes::set_append;
+use crate::pipes::nonblock_only;
 use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
@@ -34,12 +34,14 @@ fn format_addr(addr: Option<rustix::net::SocketAddrAny>) -> String {
         .unwrap_or_default()
 }
 
-fn socket_flags(status: StatusFlags) -> SocketFlags {
+/// Host socket flags for a guest's `status`: always close-on-exec (the
+/// guest's cloexec is per number, in the table), non-blocking if asked.
+fn socket_flags(status: StatusFlags) -> Result<SocketFlags, Errno> {
     let mut flags = SocketFlags::CLOEXEC;
-    if status.contains(StatusFlags::NONBLOCK) {
+    if nonblock_only(status)? {
         flags |= SocketFlags::NONBLOCK;
     }
-    flags
+    Ok(flags)
 }
 
 impl VfdCtx {
@@ -47,12 +49,10 @@ impl VfdCtx {
         &mut self,
         sock: OwnedFd,
         flags: FdFlags,
-        status: StatusFlags,
-        origin: &str,
+        origin: impl FnOnce() -> String,
     ) -> Result<u32, Errno> {
-        set_append(&sock, status)?;
-        let origin = self.dev_mode.then_some(origin);
-        let desc = Arc::new(Description::new(Object::Socket(sock), origin));
+        let origin = self.origin(origin);
+        let desc = Arc::new(Description::new(Object::Socket(sock), origin.as_deref()));
         Ok(self.table.insert(desc, flags.contains(FdFlags::CLOEXEC))?)
     }
 
@@ -72,15 +72,6 @@ impl VfdCtx {
         self.check_room()?;
         Ok(rustix::net::socket_with(family(addr), kind, flags, None)?)
     }
-
-    /// Whether the table has a free number, checked before a call makes a
-    /// host socket or takes a connection off a listener's queue.
-    fn check_room(&self) -> Result<(), Errno> {
-        if self.table.len() >= self.table.max_fds() as usize {
-            return Err(Errno::Mfile);
-        }
-        Ok(())
-    }
 }
 
 impl Host for VfdCtx {
@@ -90,14 +81,17 @@ impl Host for VfdCtx {
         flags: FdFlags,
         status: StatusFlags,
     ) -> Result<u32, Errno> {
+        let nonblock = nonblock_only(status)?;
         let addr = parse_addr(&address)?;
         let allowed = self.net.may_connect(&addr);
+        // Connect blocking, then switch: the call returns a connected
+        // socket or an error, never a connection still in progress.
         let sock = self.new_socket(&addr, SocketType::STREAM, SocketFlags::CLOEXEC, allowed)?;
         connect(&sock, &addr)?;
-        if status.contains(StatusFlags::NONBLOCK) {
+        if nonblock {
             rustix::io::ioctl_fionbio(&sock, true)?;
         }
-        self.insert_socket(sock, flags, status, &format!("tcp connection to {addr}"))
+        self.insert_socket(sock, flags, || format!("tcp connection to {addr}"))
     }
 
     fn tcp_listen(
@@ -109,12 +103,12 @@ impl Host for VfdCtx {
     ) -> Result<u32, Errno> {
         let addr = parse_addr(&address)?;
         let allowed = self.net.may_listen(&addr);
-        let sock = self.new_socket(&addr, SocketType::STREAM, socket_flags(status), allowed)?;
+        let sock = self.new_socket(&addr, SocketType::STREAM, socket_flags(status)?, allowed)?;
         sockopt::set_socket_reuseaddr(&sock, true)?;
         rustix::net::bind(&sock, &addr)?;
         // Linux caps the backlog at net.core.somaxconn itself.
         rustix::net::listen(&sock, backlog.min(i32::MAX as u32) as i32)?;
-        self.insert_socket(sock, flags, status, &format!("tcp listener on {addr}"))
+        self.insert_socket(sock, flags, || format!("tcp listener on {addr}"))
     }
 
     fn accept(
@@ -123,12 +117,12 @@ impl Host for VfdCtx {
         flags: FdFlags,
         status: StatusFlags,
     ) -> Result<(u32, String), Errno> {
+        let host_flags = socket_flags(status)?;
         let listener = self.desc(fd)?.clone();
         self.check_room()?;
-        let (sock, peer) =
-            retry(|| rustix::net::acceptfrom_with(&*listener, socket_flags(status)))?;
+        let (sock, peer) = retry(|| rustix::net::acceptfrom_with(&*listener, host_flags))?;
         let peer = format_addr(peer);
-        let n = self.insert_socket(sock, flags, status, &format!("tcp connection from {peer}"))?;
+        let n = self.insert_socket(sock, flags, || format!("tcp connection from {peer}"))?;
         Ok((n, peer))
     }
 
@@ -140,9 +134,9 @@ impl Host for VfdCtx {
     ) -> Result<u32, Errno> {
         let addr = parse_addr(&address)?;
         let allowed = self.net.may_listen(&addr);
-        let sock = self.new_socket(&addr, SocketType::DGRAM, socket_flags(status), allowed)?;
+        let sock = self.new_socket(&addr, SocketType::DGRAM, socket_flags(status)?, allowed)?;
         rustix::net::bind(&sock, &addr)?;
-        self.insert_socket(sock, flags, status, &format!("udp socket on {addr}"))
+        self.insert_socket(sock, flags, || format!("udp socket on {addr}"))
     }
 
     fn send_to(&mut self, fd: u32, data: Vec<u8>, address: String) -> Result<u32, Errno> {
@@ -157,15 +151,14 @@ impl Host for VfdCtx {
 
     fn recv_from(&mut self, fd: u32, len: u32) -> Result<(Vec<u8>, String), Errno> {
         let d = self.desc(fd)?;
-        let mut buf = Vec::with_capacity(len.min(MAX_READ_LEN) as usize);
-        let (_, _, from) = retry(|| {
-            rustix::net::recvfrom(
-                d,
-                rustix::buffer::spare_capacity(&mut buf),
-                rustix::net::RecvFlags::empty(),
-            )
+        let mut from = None;
+        let data = read_buffer(len, |spare| {
+            let ((filled, _), _, sender) =
+                rustix::net::recvfrom(d, spare, rustix::net::RecvFlags::empty())?;
+            from = sender;
+            Ok(filled.len())
         })?;
-        Ok((buf, format_addr(from)))
+        Ok((data, format_addr(from)))
     }
 
     fn shutdown(&mut self, fd: u32, how: ShutdownHow) -> Result<(), Errno> {

@@ -59,6 +59,7 @@ fn bad_fd_flags_are_clear_errors() {
         ("x=file:/etc/hostname", "is not a descriptor number"),
         ("3=tcp:127.0.0.1:1", "unknown kind \"tcp\""),
         ("3=inherit:9999", "host descriptor 9999 is not open"),
+        ("3=inherit:1", "vfd's own stdio"),
         ("3=tcp-listen:nonsense", "--fd 3=tcp-listen:nonsense"),
         ("3=file:/no/such/file", "cannot open /no/such/file"),
         ("5000=file:/dev/null", "at or above --max-fds"),
@@ -247,4 +248,21 @@ fn an_owned_host_pipe_is_closed_when_the_guest_closes_it() {
     let n = rustix::io::read(&reader, &mut buf).unwrap();
     assert_eq!(&buf[..n], b"through the pipe\n");
     assert_eq!(rustix::io::read(&reader, &mut buf).unwrap(), 0);
+}
+
+#[test]
+fn a_read_only_mount_inside_a_writable_one_is_refused() {
+    let fixture = Fixture::new();
+    let out = vfd()
+        .arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/data", fixture.path("mnt").display()))
+        .arg("--dir-ro")
+        .arg(format!("{}::/data/sub", fixture.path("mnt/sub").display()))
+        .arg(guest("probe"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(err.contains("the read-only mount at /data/sub lies inside the host directory of the writable mount at /data"), "{err}");
 }

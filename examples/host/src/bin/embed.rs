@@ -2,10 +2,10 @@
 //!
 //! Usage: `embed <command-component.wasm>`, e.g. the `cat`
 //! example guest. The host builds a guest table by hand: a scratch
-//! directory mounted read-write at `/data`, a read-only mount of the same
-//! files at `/snapshot`, the host's stdout lent as fd 1, and a limit of 64
+//! directory mounted read-write at `/data`, another read-only at
+//! `/assets`, the host's stdout lent as fd 1, and a limit of 64
 //! descriptors; then it runs the guest as a wasi:cli command, with
-//! `cat /data/notes.txt` as its arguments.
+//! `cat /data/notes.txt /assets/motd.txt` as its arguments.
 
 use anyhow::{Result, bail};
 use vfd_host::{MountPerms, Ownership, VfdCtx, VfdView};
@@ -41,23 +41,29 @@ fn main() -> Result<()> {
         bail!("usage: embed <command-component.wasm>");
     };
     let scratch = std::env::temp_dir().join(format!("vfd-embed-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
+    let (data, assets) = (scratch.join("data"), scratch.join("assets"));
+    std::fs::create_dir_all(&data)?;
+    std::fs::create_dir_all(&assets)?;
     std::fs::write(
-        scratch.join("notes.txt"),
+        data.join("notes.txt"),
         "notes kept on the host, read by the guest\n",
+    )?;
+    std::fs::write(
+        assets.join("motd.txt"),
+        "and a file from a read-only mount\n",
     )?;
 
     // The guest's table: mounts, and the host's stdout lent (not given) as
     // fd 1, so the guest closing its fd 1 would leave ours open.
     let vfd = VfdCtx::builder()
-        .mount(&scratch, "/data", MountPerms::ReadWrite)?
-        .mount(&scratch, "/snapshot", MountPerms::ReadOnly)?
+        .mount(&data, "/data", MountPerms::ReadWrite)?
+        .mount(&assets, "/assets", MountPerms::ReadOnly)?
         .stdout(std::io::stdout(), Ownership::Borrowed)?
         .max_fds(64)
         .build()?;
     let wasi = WasiCtx::builder()
         .inherit_stdio()
-        .args(&["cat", "/data/notes.txt"])
+        .args(&["cat", "/data/notes.txt", "/assets/motd.txt"])
         .build();
 
     let engine = vfd_host::engine()?;

@@ -14,6 +14,8 @@ pub struct FdSpec {
     pub fd: u32,
     pub object: OwnedFd,
     pub ownership: Ownership,
+    /// For `inherit:`, the host descriptor number it took.
+    pub inherited: Option<RawFd>,
 }
 
 impl FdSpec {
@@ -32,6 +34,7 @@ impl FdSpec {
             fd,
             object,
             ownership: Ownership::Owned,
+            inherited: None,
         };
         let context = || format!("--fd {spec}");
         Ok(match kind {
@@ -89,6 +92,9 @@ fn inherit(fd: u32, rest: &str) -> Result<FdSpec> {
         .ok()
         .filter(|n| *n >= 0)
         .with_context(|| format!("{host:?} is not a host descriptor number"))?;
+    if host <= 2 && how == "owned" {
+        bail!("host descriptor {host} is vfd's own stdio: hand it in as inherit:{host}:borrowed");
+    }
     // SAFETY: only used for the F_GETFD probe below, which is harmless on a
     // number that is not open (EBADF).
     let probe = unsafe { BorrowedFd::borrow_raw(host) };
@@ -104,5 +110,6 @@ fn inherit(fd: u32, rest: &str) -> Result<FdSpec> {
         fd,
         object,
         ownership,
+        inherited: Some(host),
     })
 }

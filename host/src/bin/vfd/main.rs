@@ -122,6 +122,28 @@ fn run(args: RunArgs) -> Result<u8> {
             None => wasi.env(env, std::env::var(env).unwrap_or_default()),
         };
     }
+    // Descriptors vfd inherited are taken over first, before opening
+    // anything (mounts, files) can put a new host descriptor on a number
+    // that an `inherit:` flag names.
+    let mut inherited = std::collections::HashSet::new();
+    let (inherits, others): (Vec<_>, Vec<_>) =
+        args.fds.iter().partition(|s| s.contains("=inherit:"));
+    for spec in inherits.into_iter().chain(others) {
+        let given = FdSpec::open(spec)?;
+        if given.fd >= args.max_fds {
+            bail!(
+                "--fd {spec}: {} is at or above --max-fds {}",
+                given.fd,
+                args.max_fds
+            );
+        }
+        if let Some(host) = given.inherited
+            && !inherited.insert(host)
+        {
+            bail!("--fd {spec}: host descriptor {host} is already handed in");
+        }
+        vfd.insert(given.fd, given.object, given.ownership)?;
+    }
     let mounts = args.dirs.iter().map(|d| (d, MountPerms::ReadWrite));
     for (spec, perms) in mounts.chain(args.dirs_ro.iter().map(|d| (d, MountPerms::ReadOnly))) {
         let (host, guest) = split_dir(spec);
@@ -134,17 +156,6 @@ fn run(args: RunArgs) -> Result<u8> {
         };
         wasi.preopened_dir(host, guest, fs_perms)
             .map_err(|e| anyhow::Error::from(e).context(format!("--dir {spec}")))?;
-    }
-    for spec in &args.fds {
-        let given = FdSpec::open(spec)?;
-        if given.fd >= args.max_fds {
-            bail!(
-                "--fd {spec}: {} is at or above --max-fds {}",
-                given.fd,
-                args.max_fds
-            );
-        }
-        vfd.insert(given.fd, given.object, given.ownership)?;
     }
     for pattern in &args.allow_connect {
         vfd.allow_connect(pattern).context("--allow-connect")?;

@@ -138,6 +138,12 @@ fn main() {
     c.run("remove_file_on_directory", remove_file_on_directory);
     c.run("huge_read_len", huge_read_len);
     c.run("huge_pread_len", huge_pread_len);
+    c.run("read_zero_len", read_zero_len);
+    c.run(
+        "offset_past_i64_einval_before_ebadf",
+        offset_past_i64_einval_before_ebadf,
+    );
+    c.run("emfile_creates_nothing", emfile_creates_nothing);
     c.run("table_unchanged", table_unchanged);
     c.run("teardown", teardown);
     c.finish();
@@ -435,4 +441,55 @@ fn table_unchanged() -> Check {
 
 fn teardown() -> Check {
     fs::remove_file(SCRATCH).ctx("remove scratch file")
+}
+
+/// A read of 0 bytes returns nothing and moves nothing (and is checked by
+/// the kernel like any read).
+fn read_zero_len() -> Check {
+    let f = File::open("/data/hello.txt").ctx("open")?;
+    let fd = f.as_raw_fd() as u32;
+    eq("read 0", d::read(fd, 0), Ok(Vec::new()))?;
+    eq("pread 0", d::pread(fd, 0, 3), Ok(Vec::new()))?;
+    eq("offset", d::seek(fd, 0, Whence::Cur), Ok(0))?;
+    let dir = File::open("/data/sub").ctx("open dir")?;
+    eq(
+        "read 0 on a directory",
+        d::read(dir.as_raw_fd() as u32, 0),
+        Err(Errno::Isdir),
+    )
+}
+
+/// Linux checks an offset or length past i64::MAX before the descriptor.
+fn offset_past_i64_einval_before_ebadf() -> Check {
+    eq("pread", d::pread(77, 1, u64::MAX), Err(Errno::Inval))?;
+    eq("pwrite", d::pwrite(77, b"x", 1 << 63), Err(Errno::Inval))?;
+    eq("truncate", d::truncate(77, u64::MAX), Err(Errno::Inval))
+}
+
+/// With the table full, `open(O_CREAT)` is EMFILE and creates nothing, and
+/// `open(O_TRUNC)` truncates nothing: Linux takes the number first.
+fn emfile_creates_nothing() -> Check {
+    let keep = File::open("/data/hello.txt").ctx("open")?;
+    let mut fill = Vec::new();
+    while let Ok(n) = vio::dup_raw(keep.as_raw_fd()) {
+        fill.push(n);
+    }
+    let create = OpenFlags::WRITE | OpenFlags::CREATE;
+    let created = d::open("/data/emfile-new.txt", create);
+    let truncated = d::open("/data/hello.txt", OpenFlags::WRITE | OpenFlags::TRUNCATE);
+    for n in fill {
+        vio::close_raw(n).ctx("close a filler")?;
+    }
+    eq("open(O_CREAT)", created, Err(Errno::Mfile))?;
+    eq("open(O_TRUNC)", truncated, Err(Errno::Mfile))?;
+    eq(
+        "nothing created",
+        d::stat_at(0, "/data/emfile-new.txt", true).map(drop),
+        Err(Errno::Noent),
+    )?;
+    eq(
+        "nothing truncated",
+        fs::read_to_string("/data/hello.txt").ctx("read")?,
+        "hello, vfd\n".to_owned(),
+    )
 }

@@ -61,6 +61,9 @@ fn main() {
     );
     c.run("socketpair_stat_stream", socketpair_stat_stream);
     c.run("socketpair_espipe", socketpair_espipe);
+    c.run("pipe2_append_einval", pipe2_append_einval);
+    c.run("seek_negative_on_pipe_espipe", seek_negative_on_pipe_espipe);
+    c.run("poll_negative_fd_ignored", poll_negative_fd_ignored);
     c.finish();
 }
 
@@ -477,4 +480,44 @@ fn socketpair_espipe() -> Check {
     expect_errno("seek", vio::seek(&a, SeekFrom::Start(0)), ESPIPE)?;
     expect_errno("pread", vio::pread(&a, &mut buf, 0), ESPIPE)?;
     expect_errno("pwrite", vio::pwrite(&a, b"x", 0), ESPIPE)
+}
+
+/// pipe2(O_APPEND) is EINVAL on Linux, and takes no number.
+fn pipe2_append_einval() -> Check {
+    use vfd::bindings::vfd::posix::{pipes, types};
+    let got = pipes::pipe(types::FdFlags::empty(), types::StatusFlags::APPEND);
+    eq("pipe2(O_APPEND)", got, Err(types::Errno::Inval))?;
+    ensure("fd 3 still free", !vfd_test_guests::is_open(3))
+}
+
+/// lseek(pipe, -1, SEEK_SET) is ESPIPE: the pipe is checked first.
+fn seek_negative_on_pipe_espipe() -> Check {
+    use vfd::bindings::vfd::posix::{descriptors, types};
+    let (r, _w) = new_pipe()?;
+    let got = descriptors::seek(r.as_raw_fd() as u32, -1, types::Whence::Set);
+    eq("seek", got, Err(types::Errno::Spipe))
+}
+
+/// poll(2) skips an entry whose fd is negative (-1 here is u32::MAX): no
+/// `nval` for it, and it does not cut the timeout short.
+fn poll_negative_fd_ignored() -> Check {
+    use vfd::bindings::vfd::posix::poll::{Events, PollFd as RawPollFd, Revents, poll as raw_poll};
+    let (r, _w) = new_pipe()?;
+    let fds = [
+        RawPollFd {
+            fd: u32::MAX,
+            events: Events::READABLE,
+        },
+        RawPollFd {
+            fd: r.as_raw_fd() as u32,
+            events: Events::READABLE,
+        },
+    ];
+    let start = Instant::now();
+    let got = raw_poll(&fds, 30).map_err(|e| format!("poll: {e:?}"))?;
+    eq("revents", got, vec![Revents::empty(), Revents::empty()])?;
+    ensure(
+        "the timeout was waited out",
+        start.elapsed() >= Duration::from_millis(20),
+    )
 }
