@@ -330,19 +330,19 @@ impl Host for VfdCtx {
 
     fn mkdir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
         let at = self.resolve(dir, &path)?;
-        at.dir.check_writable(&at.rel, true)?;
+        at.dir.check_mkdir(&at.rel)?;
         Ok(at.dir.dir.create_dir(&at.rel)?)
     }
 
     fn unlink_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
         let at = self.resolve(dir, &path)?;
-        at.dir.check_writable(&at.rel, false)?;
+        at.dir.check_unlink(&at.rel)?;
         Ok(at.dir.dir.remove_file(&at.rel)?)
     }
 
     fn remove_dir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
         let at = self.resolve(dir, &path)?;
-        at.dir.check_writable(&at.rel, false)?;
+        at.dir.check_remove_dir(&at.rel)?;
         Ok(at.dir.dir.remove_dir(&at.rel)?)
     }
 
@@ -358,7 +358,7 @@ impl Host for VfdCtx {
         if from.dir.mount != to.dir.mount {
             return Err(Errno::Xdev);
         }
-        from.dir.check_writable(&from.rel, false)?;
+        from.dir.check_rename(&from.rel, to.dir, &to.rel)?;
         Ok(from.dir.dir.rename(&from.rel, &to.dir.dir, &to.rel)?)
     }
 

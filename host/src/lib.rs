@@ -48,6 +48,8 @@ mod ctx;
 mod description;
 mod descriptors;
 mod errno;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod handles;
 mod linker;
 mod mounts;

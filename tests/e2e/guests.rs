@@ -323,3 +323,28 @@ fn network_policy_allows_listening_only_where_granted() {
         ],
     );
 }
+
+#[test]
+fn read_only_mounts_answer_as_linux_does() {
+    check(
+        "rofs",
+        &[
+            "open_write_erofs",
+            "truncate_erofs",
+            "create_existing_opens_read_only",
+            "create_exclusive_existing_eexist",
+            "create_missing_erofs",
+            "create_missing_parent",
+            "open_missing_enoent",
+            "directory_flag_on_file_enotdir",
+            "directory_for_write_eisdir",
+            "trailing_slash_create_eisdir",
+            "unlink",
+            "remove_dir",
+            "mkdir",
+            "rename",
+            "ro_unchanged",
+            "rw_mount_unaffected",
+        ],
+    );
+}

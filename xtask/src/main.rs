@@ -113,6 +113,18 @@ fn test() -> Result<()> {
         "unit, end-to-end and doc tests",
         cargo().args(["test", "--workspace"]),
     )?;
+    run(
+        "the fuzz driver under proptest (VFD_FUZZ_CASES sequences)",
+        cargo().args([
+            "test",
+            "-p",
+            "vfd-host",
+            "--features",
+            "fuzzing",
+            "--test",
+            "fuzz_standin",
+        ]),
+    )?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Host directories opened through a mount.
 
+use super::readonly;
 use crate::bindings::{DirEntry, Errno, FileType};
 use cap_std::fs::Dir;
 
@@ -8,7 +9,9 @@ use cap_std::fs::Dir;
 pub struct Directory {
     /// The directory, as a capability: paths relative to it cannot leave it.
     pub dir: Dir,
-    /// False under a read-only mount: changes through it are `rofs`.
+    /// False under a read-only mount: changes through it fail as under a
+    /// read-only bind mount on Linux (`rofs`, or what the path lookup
+    /// finds first).
     pub writable: bool,
     /// Which mount it lies in: a rename between mounts is `xdev`, as
     /// between Linux mount points.
@@ -33,20 +36,39 @@ impl Directory {
         Ok(out)
     }
 
-    /// Refuse a change under a read-only mount. Like Linux, a path that
-    /// does not exist is reported as such first, except where the call
-    /// itself would create it.
-    pub fn check_writable(&self, path: &str, creates: bool) -> Result<(), Errno> {
+    /// mkdirat(2) of `path` under this directory: `Ok` if its mount lets
+    /// the guest change it, else the error Linux gives under a read-only
+    /// mount (`exist`, the parent's `noent` or `notdir`, else `rofs`).
+    pub fn check_mkdir(&self, path: &str) -> Result<(), Errno> {
+        self.check(|| readonly::mkdir(self, path))
+    }
+
+    /// unlinkat(2) of `path`: under a read-only mount, the parent's errors,
+    /// then `isdir` for `.` and `..`, else `rofs`, even for a missing name.
+    pub fn check_unlink(&self, path: &str) -> Result<(), Errno> {
+        self.check(|| readonly::unlink(self, path))
+    }
+
+    /// unlinkat(2) with AT_REMOVEDIR of `path`: under a read-only mount,
+    /// the parent's errors, then `inval` for `.` and `notempty` for `..`,
+    /// else `rofs`, even for a missing name.
+    pub fn check_remove_dir(&self, path: &str) -> Result<(), Errno> {
+        self.check(|| readonly::remove_dir(self, path))
+    }
+
+    /// renameat(2) of `path` to `to_path` under `to` (in the same mount):
+    /// under a read-only mount, the errors of both parents, then `busy` for
+    /// `.` and `..`, else `rofs`, even for a missing name.
+    pub fn check_rename(&self, path: &str, to: &Directory, to_path: &str) -> Result<(), Errno> {
+        self.check(|| readonly::rename(self, path, to, to_path))
+    }
+
+    /// `Ok` under a writable mount, else the `refusal` of the read-only one.
+    fn check(&self, refusal: impl FnOnce() -> Errno) -> Result<(), Errno> {
         if self.writable {
-            return Ok(());
-        }
-        match self.dir.symlink_metadata(path) {
-            Ok(_) if creates => Err(Errno::Exist),
-            Ok(_) => Err(Errno::Rofs),
-            Err(e) => match Errno::from(e) {
-                Errno::Noent if creates => Err(Errno::Rofs),
-                other => Err(other),
-            },
+            Ok(())
+        } else {
+            Err(refusal())
         }
     }
 }

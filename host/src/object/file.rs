@@ -1,5 +1,6 @@
 //! open(2) of host files and directories through a mount, with cap-std.
 
+use super::readonly::{self, Allowed};
 use super::{Directory, Object};
 use crate::bindings::{Errno, OpenFlags};
 use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
@@ -9,21 +10,41 @@ use rustix::fs::{FileType as HostType, OFlags};
 /// open(2) `path` relative to the directory `at`, as Linux would.
 ///
 /// cap-std resolves the path, so `..`, absolute symlinks and symlinks that
-/// lead out of `at` are refused (`notcapable`) instead of followed.
+/// lead out of `at` are refused (`notcapable`) instead of followed. Under a
+/// read-only mount, an open that would create, truncate or write fails as
+/// under a read-only bind mount on Linux, and one that Linux lets through
+/// reaches the host without any of those flags. A FIFO is a pipe object,
+/// so that writing to it never raises SIGPIPE in the host.
 pub fn open(at: &Directory, path: &str, flags: OpenFlags) -> Result<Object, Errno> {
+    if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
+        // Linux 6.4 and later refuse O_CREAT|O_DIRECTORY outright.
+        return Err(Errno::Inval);
+    }
+    if !at.writable && flags.intersects(OpenFlags::WRITE | OpenFlags::TRUNCATE | OpenFlags::CREATE)
+    {
+        match readonly::check_open(at, path, flags)? {
+            // Never a flag that could write: a file removed since the check
+            // is then not created inside the read-only mount.
+            Allowed::ReadOnly => {
+                let cleared = OpenFlags::WRITE
+                    | OpenFlags::CREATE
+                    | OpenFlags::EXCLUSIVE
+                    | OpenFlags::TRUNCATE;
+                return open_host(at, path, flags & !cleared);
+            }
+            Allowed::Fifo => return Ok(Object::Pipe(readonly::open_fifo(at, path, flags)?)),
+        }
+    }
+    open_host(at, path, flags)
+}
+
+/// open(2) on the host, with the guest's flags as they are.
+fn open_host(at: &Directory, path: &str, flags: OpenFlags) -> Result<Object, Errno> {
     let write = flags.contains(OpenFlags::WRITE);
     let create = flags.contains(OpenFlags::CREATE);
     let exclusive = create && flags.contains(OpenFlags::EXCLUSIVE);
     let truncate = flags.contains(OpenFlags::TRUNCATE);
     let directory = flags.contains(OpenFlags::DIRECTORY);
-    if directory && create {
-        // Linux 6.4 and later refuse O_CREAT|O_DIRECTORY outright.
-        return Err(Errno::Inval);
-    }
-    if !at.writable && (write || truncate || create) {
-        read_only_mount_check(at, path, flags)?;
-    }
-
     let mut options = OpenOptions::new();
     // O_RDONLY is 0: with neither read nor write, the file is read-only.
     options
@@ -53,39 +74,18 @@ pub fn open(at: &Directory, path: &str, flags: OpenFlags) -> Result<Object, Errn
     options.custom_flags(custom.bits() as i32);
 
     let file = at.dir.open_with(path, &options)?;
-    // Only a read-only open can yield a directory (Linux refuses to open one
-    // for writing), so only those need the extra fstat.
-    if !write && HostType::from_raw_mode(rustix::fs::fstat(&file)?.st_mode) == HostType::Directory {
-        let dir = Dir::from_std_file(file.into_std());
-        return Ok(Object::Dir(Directory {
-            dir,
-            writable: at.writable,
-            mount: at.mount,
-        }));
-    }
-    Ok(Object::File(file))
-}
-
-/// The errors Linux gives for a change under a read-only mount, in its
-/// order: a missing file without `create` is `noent`, an existing one with
-/// `create|exclusive` is `exist`, a directory opened for writing is `isdir`,
-/// and anything else that would write is `rofs`. `create` alone on an
-/// existing file opens it read-only, as on Linux.
-fn read_only_mount_check(at: &Directory, path: &str, flags: OpenFlags) -> Result<(), Errno> {
-    let create = flags.contains(OpenFlags::CREATE);
-    let found = if flags.contains(OpenFlags::NOFOLLOW) {
-        at.dir.symlink_metadata(path)
-    } else {
-        at.dir.metadata(path)
-    };
-    match found {
-        Err(e) => match Errno::from(e) {
-            Errno::Noent if create => Err(Errno::Rofs),
-            other => Err(other),
+    // What was opened decides the object: a FIFO is written as a pipe
+    // (never raising SIGPIPE in the host), a directory serves the `-at`
+    // calls.
+    Ok(
+        match HostType::from_raw_mode(rustix::fs::fstat(&file)?.st_mode) {
+            HostType::Directory => Object::Dir(Directory {
+                dir: Dir::from_std_file(file.into_std()),
+                writable: at.writable,
+                mount: at.mount,
+            }),
+            HostType::Fifo => Object::Pipe(file.into_std().into()),
+            _ => Object::File(file),
         },
-        Ok(_) if create && flags.contains(OpenFlags::EXCLUSIVE) => Err(Errno::Exist),
-        Ok(meta) if meta.is_dir() && flags.contains(OpenFlags::WRITE) => Err(Errno::Isdir),
-        Ok(_) if flags.intersects(OpenFlags::WRITE | OpenFlags::TRUNCATE) => Err(Errno::Rofs),
-        Ok(_) => Ok(()),
-    }
+    )
 }

@@ -8,6 +8,7 @@
 mod dir;
 mod file;
 mod host;
+mod readonly;
 mod stdio;
 mod write;
 
