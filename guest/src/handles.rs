@@ -131,6 +131,7 @@ impl Read for &Handle {
 
 impl Write for &Handle {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let buf = crate::io::chunk(buf);
         let n = cvt(self.file.write(buf))?;
         Ok(written(n, buf))
     }

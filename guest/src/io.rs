@@ -88,10 +88,21 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
     Ok(copy_into(&data, buf))
 }
 
+/// The most bytes one [`write`] or [`pwrite`] hands to the host. A longer
+/// buffer is written in part (a short write, which POSIX allows and
+/// [`write_all`] continues), so the host never copies more than this at
+/// once, whatever the guest's buffer.
+pub const MAX_WRITE_LEN: usize = 1 << 20;
+
+/// The part of `buf` one call hands to the host.
+pub(crate) fn chunk(buf: &[u8]) -> &[u8] {
+    &buf[..buf.len().min(MAX_WRITE_LEN)]
+}
+
 /// `write(fd, buf)`—Writes `buf` to a descriptor.
 ///
 /// Returns the number of bytes written, which may be fewer than
-/// `buf.len()`; see [`write_all`].
+/// `buf.len()` (at most [`MAX_WRITE_LEN`]); see [`write_all`].
 ///
 /// # Examples
 ///
@@ -106,6 +117,7 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/write.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/write.2.html)
 pub fn write(fd: impl AsFd, buf: &[u8]) -> io::Result<usize> {
+    let buf = chunk(buf);
     let n = cvt(descriptors::write(host_fd(fd)?, buf))?;
     Ok(written(n, buf))
 }
@@ -188,6 +200,7 @@ pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> io::Result<usize> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/pwrite.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/pwrite.2.html)
 pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64) -> io::Result<usize> {
+    let buf = chunk(buf);
     let n = cvt(descriptors::pwrite(host_fd(fd)?, buf, offset))?;
     Ok(written(n, buf))
 }

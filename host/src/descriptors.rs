@@ -45,6 +45,7 @@ impl VfdCtx {
             Ok(Resolved {
                 dir,
                 rel: path.to_owned(),
+                mount_point: false,
             })
         }
     }
@@ -337,12 +338,27 @@ impl Host for VfdCtx {
     fn unlink_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
         let at = self.resolve(dir, &path)?;
         at.dir.check_unlink(&at.rel)?;
+        if at.rel.ends_with('/') {
+            // Linux looks at the last component itself, never through a
+            // final symlink: `dir/` is `isdir`, anything else `notdir`.
+            return Err(if lstat_is_dir(&at)? {
+                Errno::Isdir
+            } else {
+                Errno::Notdir
+            });
+        }
         Ok(at.dir.dir.remove_file(&at.rel)?)
     }
 
     fn remove_dir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
         let at = self.resolve(dir, &path)?;
+        if at.mount_point {
+            return Err(Errno::Busy);
+        }
         at.dir.check_remove_dir(&at.rel)?;
+        if at.rel.ends_with('/') && !lstat_is_dir(&at)? {
+            return Err(Errno::Notdir);
+        }
         Ok(at.dir.dir.remove_dir(&at.rel)?)
     }
 
@@ -355,10 +371,14 @@ impl Host for VfdCtx {
     ) -> Result<(), Errno> {
         let from = self.resolve(dir, &path)?;
         let to = self.resolve(new_dir, &new_path)?;
-        if from.dir.mount != to.dir.mount {
+        if from.dir.mount != to.dir.mount || from.mount_point || to.mount_point {
             return Err(Errno::Xdev);
         }
         from.dir.check_rename(&from.rel, to.dir, &to.rel)?;
+        // A trailing slash on either name is only for a directory.
+        if (from.rel.ends_with('/') || to.rel.ends_with('/')) && !lstat_is_dir(&from)? {
+            return Err(Errno::Notdir);
+        }
         Ok(from.dir.dir.rename(&from.rel, &to.dir.dir, &to.rel)?)
     }
 
@@ -380,6 +400,13 @@ impl Host for VfdCtx {
     fn getcwd(&mut self) -> String {
         self.cwd.clone()
     }
+}
+
+/// Whether the last component of `at`, not followed if it is a symlink,
+/// is a directory.
+fn lstat_is_dir(at: &Resolved<'_>) -> Result<bool, Errno> {
+    let name = at.rel.trim_end_matches('/');
+    Ok(at.dir.dir.symlink_metadata(name)?.is_dir())
 }
 
 impl VfdCtx {

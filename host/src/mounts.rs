@@ -43,6 +43,9 @@ pub struct Resolved<'a> {
     pub dir: &'a Directory,
     /// The path within `dir` (`.` for the directory itself).
     pub rel: String,
+    /// Whether the path names a mount point itself, which, as on Linux,
+    /// cannot be removed (`busy`) or renamed (`xdev`).
+    pub mount_point: bool,
 }
 
 /// The set of mounts of one guest.
@@ -106,12 +109,18 @@ impl Mounts {
         } else {
             rel.join("/")
         };
-        // A trailing slash (or `/.`) demands a directory: keep it for cap-std.
-        if rel != "." && (path.ends_with('/') || path.ends_with("/.")) {
-            rel.push('/');
+        // A trailing `/` or `/.` demands a directory (and `/.` follows a
+        // final symlink): keep it as it was for cap-std and the kernel.
+        if rel != "." {
+            if path.ends_with("/.") {
+                rel.push_str("/.");
+            } else if path.ends_with('/') {
+                rel.push('/');
+            }
         }
         Ok(Resolved {
             dir: &mount.root,
+            mount_point: rel == ".",
             rel,
         })
     }

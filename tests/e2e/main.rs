@@ -3,8 +3,10 @@
 //! files in a temporary directory.
 
 mod cli;
+mod escape;
 mod examples;
 mod guests;
 mod harness;
+mod limits;
 mod net;
 mod pipes;

@@ -1,0 +1,589 @@
+//! Limits and leaks: the table limit (EMFILE, EBADF, EINVAL), calls with
+//! huge lengths, thousands of guest lifecycles that end without closing
+//! anything, and guests running side by side.
+//!
+//! The tests that count the host's descriptors or measure its memory run
+//! in a child process of their own (this test binary again, on that one
+//! test), since the other tests of this binary run in parallel threads and
+//! open descriptors and allocate at the same time.
+
+use crate::harness::{Fixture, Output, component, engine, read_all, run_lib_with};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use vfd_host::{MountPerms, Ownership, VfdCtx};
+use wasmtime_wasi::WasiCtx;
+
+/// The environment variable that tells a child test it was started by
+/// its parent (and not by a plain `--ignored` run, among other tests).
+const CHILD: &str = "VFD_E2E_LIMITS_CHILD";
+
+/// How many lifecycles the leak test runs (the issue asks for 10,000).
+const LEAK_RUNS: &str = "VFD_LEAK_RUNS";
+const DEFAULT_LEAK_RUNS: usize = 10_000;
+
+fn expect_checks(what: &str, out: &Output, expected: &[&str]) {
+    let want: Vec<String> = expected.iter().map(|c| format!("ok {c}")).collect();
+    assert_eq!(
+        out.stdout.lines().collect::<Vec<_>>(),
+        want,
+        "{what}: stdout differs\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(out.code, 0, "{what}: exit status");
+}
+
+const TABLE_CHECKS: &[&str] = &[
+    "emfile_at_the_limit",
+    "emfile_creates_nothing",
+    "pipe_needs_two_numbers",
+    "highest_number",
+    "dup2_target_beyond_limit",
+    "dup_min_beyond_limit",
+    "poll_more_than_limit",
+    "table_intact",
+];
+
+#[test]
+fn max_fds_gives_emfile_ebadf_and_einval_at_the_limit() {
+    let fixture = Fixture::new();
+    let out = run_lib_with(&fixture, "limits", &["table"], |b| {
+        b.max_fds(16);
+    });
+    expect_checks("limits table", &out, TABLE_CHECKS);
+    fixture.assert_outside_untouched();
+}
+
+#[test]
+fn a_guest_that_fills_its_table_leaves_the_host_healthy() {
+    let fixture = Fixture::new();
+    let out = run_lib_with(&fixture, "limits", &["fill", "16"], |b| {
+        b.max_fds(16);
+    });
+    assert_eq!(
+        out.stdout,
+        "fill: open 13 then mfile, pipe 6 then mfile, socketpair 6 then mfile, \
+         dup 12 then mfile (37 calls)\n",
+        "{out:#?}"
+    );
+    // The host goes on: the next guests run as on a fresh host.
+    let out = run_lib_with(&fixture, "probe", &["open:/data/hello.txt"], |b| {
+        b.max_fds(16);
+    });
+    assert_eq!(out.stdout, "open /data/hello.txt: fd 3\n", "{out:#?}");
+    let out = run_lib_with(&fixture, "limits", &["table"], |b| {
+        b.max_fds(16);
+    });
+    expect_checks("limits table after fill", &out, TABLE_CHECKS);
+}
+
+// ---- Children -----------------------------------------------------------
+
+/// Run the ignored test `name` of this binary alone, in a child process
+/// (which inherits the environment, `VFD_LEAK_RUNS` included), and return
+/// what it printed; fail if it failed.
+fn run_child(name: &str) -> String {
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            name,
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&child.stdout).into_owned();
+    assert!(
+        child.status.success() && stdout.contains("1 passed"),
+        "the child {name} failed: {:?}\n{stdout}\n{}",
+        child.status,
+        String::from_utf8_lossy(&child.stderr)
+    );
+    // What the child measured, for the parent's output.
+    eprintln!("{name}:\n{stdout}");
+    stdout
+}
+
+/// Whether this process is a child started by `run_child`; a child test
+/// run any other way (`cargo test -- --ignored`) returns at once, since
+/// its counts would include the other tests' descriptors.
+fn in_child(name: &str) -> bool {
+    let yes = std::env::var_os(CHILD).is_some();
+    if !yes {
+        eprintln!("{name}: runs only as a child of its parent test");
+    }
+    yes
+}
+
+// ---- Memory -------------------------------------------------------------
+
+/// The system allocator, remembering the largest single allocation made
+/// while `TRACKING` is on. Only the memory child turns it on.
+struct Largest;
+
+static TRACKING: AtomicBool = AtomicBool::new(false);
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
+
+fn note(size: usize) {
+    if TRACKING.load(Ordering::Relaxed) {
+        LARGEST.fetch_max(size, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged.
+unsafe impl GlobalAlloc for Largest {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note(new_size);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Largest = Largest;
+
+/// A field of /proc/self/status, in bytes.
+fn status_bytes(field: &str) -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .unwrap_or_else(|| panic!("no {field} in /proc/self/status"));
+    let kib: usize = line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .unwrap();
+    kib * 1024
+}
+
+/// What running `f` cost the host process: the growth of its peak
+/// resident memory over what it held before, and the largest single heap
+/// allocation made meanwhile.
+fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+    // Reset the peak (VmHWM) to the current resident size.
+    std::fs::write("/proc/self/clear_refs", "5").expect("cannot reset the peak RSS");
+    let before = status_bytes("VmRSS:");
+    LARGEST.store(0, Ordering::Relaxed);
+    TRACKING.store(true, Ordering::Relaxed);
+    let out = f();
+    TRACKING.store(false, Ordering::Relaxed);
+    let peak = status_bytes("VmHWM:");
+    (
+        out,
+        peak.saturating_sub(before),
+        LARGEST.load(Ordering::Relaxed),
+    )
+}
+
+const MIB: usize = 1 << 20;
+
+#[test]
+fn huge_lengths_allocate_at_most_the_cap() {
+    let out = run_child("limits::memory_child");
+    assert!(out.contains("memory child done"), "{out}");
+}
+
+#[test]
+#[ignore = "run in a child process by huge_lengths_allocate_at_most_the_cap"]
+fn memory_child() {
+    if !in_child("memory_child") {
+        return;
+    }
+    let fixture = Fixture::new();
+    // A sparse 256 MiB file: reading it fills every page of the buffers.
+    let big = 256 * MIB;
+    std::fs::File::create(fixture.path("mnt/big.bin"))
+        .unwrap()
+        .set_len(big as u64)
+        .unwrap();
+    let run = |args: &[&str], configure: &dyn Fn(&mut vfd_host::VfdCtxBuilder)| {
+        run_lib_with(&fixture, "limits", args, configure)
+    };
+    // Compile and run once, so that what follows measures the calls only.
+    run(&["read", "/data/hello.txt"], &|_| {});
+    let cap = vfd_host::MAX_READ_LEN as usize;
+    assert_eq!(cap, MIB, "the cap this test expects");
+
+    // read(fd, u32::MAX) and pread(fd, u32::MAX, _): 1 MiB per call at
+    // most. Were the host to allocate what the guest asks for, one call
+    // would take the whole file, and the host and the guest would each
+    // hold 256 MiB of it.
+    let (out, growth, largest) = measure(|| run(&["read", "/data/big.bin"], &|_| {}));
+    assert_eq!(
+        out.stdout,
+        format!(
+            "read {big} bytes in {} calls, largest {cap}, pread largest {cap}, within cap true\n",
+            big / cap
+        ),
+        "{out:#?}"
+    );
+    println!(
+        "read(fd, u32::MAX) over {} MiB: peak RSS growth {:.1} MiB, largest host allocation {} bytes",
+        big / MIB,
+        growth as f64 / MIB as f64,
+        largest
+    );
+    assert!(growth < 64 * MIB, "reading grew the host by {growth} bytes");
+    assert!(
+        largest <= 2 * MIB,
+        "largest host allocation {largest} bytes"
+    );
+
+    // recv-from(fd, u32::MAX) and read(socket, u32::MAX).
+    let (out, growth, largest) = measure(|| {
+        run(&["recv"], &|b| {
+            b.allow_network();
+        })
+    });
+    assert!(
+        out.stdout
+            .starts_with("recv_from 60000 of 60000 bytes; read ")
+            && out.stdout.ends_with("within cap true\n"),
+        "{out:#?}"
+    );
+    println!(
+        "recv-from(fd, u32::MAX): peak RSS growth {:.1} MiB, largest host allocation {largest} bytes",
+        growth as f64 / MIB as f64
+    );
+    assert!(
+        growth < 64 * MIB,
+        "receiving grew the host by {growth} bytes"
+    );
+    assert!(
+        largest <= 2 * MIB,
+        "largest host allocation {largest} bytes"
+    );
+
+    // A write of one huge list. The guest's own buffer is in its linear
+    // memory, inside the host process: the baseline run fills the same
+    // buffer without writing it, and the difference is the host's part.
+    let list = 64;
+    let devnull = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/null")
+        .unwrap();
+    let to_devnull = |b: &mut vfd_host::VfdCtxBuilder| {
+        b.insert(3, &devnull, Ownership::Borrowed).unwrap();
+    };
+    let (out, baseline, _) = measure(|| run(&["touch", &list.to_string()], &|_| {}));
+    assert_eq!(out.stdout, format!("touched {} bytes\n", list * MIB));
+    let (out, growth, largest) = measure(|| run(&["write", &list.to_string()], &to_devnull));
+    // The guest library hands the host at most MAX_WRITE_LEN bytes per
+    // call: a short write, as POSIX allows.
+    assert_eq!(
+        out.stdout,
+        format!("wrote {} of {} bytes in one call\n", MIB, list * MIB),
+        "{out:#?}"
+    );
+    let host_part = growth.saturating_sub(baseline);
+    println!(
+        "write of a {list} MiB buffer: peak RSS growth {:.1} MiB ({:.1} MiB for the guest's own buffer), \
+         host part {:.1} MiB, largest host allocation {largest} bytes",
+        growth as f64 / MIB as f64,
+        baseline as f64 / MIB as f64,
+        host_part as f64 / MIB as f64,
+    );
+    assert!(
+        host_part <= 16 * MIB,
+        "a {list} MiB write grew the host by {host_part} bytes beyond the guest's own"
+    );
+    assert!(
+        largest <= 2 * MIB,
+        "largest host allocation {largest} bytes"
+    );
+
+    // write_all of a buffer larger than wasmtime lets one host call copy
+    // in (its "hostcall fuel", 128 MiB): the library's chunks keep every
+    // call small, so it is all written and the host never holds more than
+    // a chunk of it.
+    let huge = 256;
+    let (result, growth, largest) = measure(|| {
+        let out = tempfile::tempfile().unwrap();
+        let mut b = VfdCtx::builder();
+        b.stdout(&out, Ownership::Borrowed).unwrap();
+        to_devnull(&mut b);
+        let wasi = WasiCtx::builder()
+            .args(&["limits", "write-all", &huge.to_string()])
+            .build();
+        let limits = component("limits");
+        vfd_host::run_command(engine(), &limits, wasi, b.build().unwrap())
+    });
+    assert_eq!(result.unwrap(), 0, "write_all of {huge} MiB");
+    assert!(
+        largest <= 2 * MIB,
+        "largest host allocation {largest} bytes"
+    );
+    println!(
+        "write_all of a {huge} MiB buffer: written; peak RSS growth {:.1} MiB (the guest's own buffer included), \
+         largest host allocation {largest} bytes",
+        growth as f64 / MIB as f64
+    );
+    println!("memory child done");
+}
+
+// ---- Leaks --------------------------------------------------------------
+
+/// The host process's open descriptors.
+fn host_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+#[test]
+fn instance_lifecycles_leak_no_host_descriptors() {
+    let out = run_child("limits::leak_child");
+    assert!(out.contains("leak child done"), "{out}");
+}
+
+#[test]
+#[ignore = "run in a child process by instance_lifecycles_leak_no_host_descriptors"]
+fn leak_child() {
+    if !in_child("leak_child") {
+        return;
+    }
+    let runs: usize = std::env::var(LEAK_RUNS)
+        .ok()
+        .map(|n| n.parse().expect("VFD_LEAK_RUNS: a number"))
+        .unwrap_or(DEFAULT_LEAK_RUNS);
+    let fixture = Fixture::new();
+    let engine = engine();
+    let leaky = component("leaky");
+    let limits = component("limits");
+    // The host's own objects, lent to every guest.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let devnull = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .unwrap();
+    let endings = ["return", "exit", "panic", "close-borrowed"];
+    let run = |i: usize, report: Option<&std::fs::File>| {
+        let ending = endings[i % endings.len()];
+        let mut b = VfdCtx::builder();
+        b.stdin(&devnull, Ownership::Borrowed)
+            .unwrap()
+            .stdout(report.unwrap_or(&devnull), Ownership::Borrowed)
+            .unwrap()
+            .stderr(&devnull, Ownership::Borrowed)
+            .unwrap()
+            .mount(fixture.path("mnt"), "/data", MountPerms::ReadWrite)
+            .unwrap()
+            .insert(5, &listener, Ownership::Borrowed)
+            .unwrap()
+            .allow_listen("127.0.0.1:*")
+            .unwrap()
+            .allow_connect("127.0.0.1:*")
+            .unwrap();
+        let mut args = vec!["leaky", ending];
+        if report.is_some() {
+            args.push("report");
+        }
+        let wasi = WasiCtx::builder().args(&args).build();
+        let result = vfd_host::run_command(engine, &leaky, wasi, b.build().unwrap());
+        match (ending, result) {
+            ("return" | "close-borrowed", Ok(0)) | ("exit", Ok(1)) | ("panic", Err(_)) => {}
+            (ending, other) => panic!("run {i} ({ending}): {other:?}"),
+        }
+    };
+
+    // Warm up (wasmtime's and the runtime's own lazily made descriptors),
+    // and check once what the guest opens.
+    let report = tempfile::tempfile().unwrap();
+    run(0, Some(&report));
+    assert_eq!(
+        read_all(report),
+        "leaky opened: file [3], dir [4], created [6], pipe [7, 8], socketpair [9, 10], \
+         tcp [11, 12, 13], udp [14], dups [15, 20]\n"
+    );
+    for i in 1..8 {
+        run(i, None);
+    }
+    let before = host_fds();
+    let start = Instant::now();
+    for i in 0..runs {
+        run(i, None);
+    }
+    let elapsed = start.elapsed();
+    let after = host_fds();
+    println!(
+        "{runs} lifecycles in {:.1} s ({:.2} ms each); host descriptors before {before}, after {after}",
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1000.0 / runs.max(1) as f64
+    );
+    assert_eq!(after, before, "host descriptors leaked over {runs} runs");
+    // Every run got as far as its writes: one byte each.
+    let written = std::fs::metadata(fixture.path("mnt/leaky.txt"))
+        .unwrap()
+        .len();
+    assert_eq!(written as usize, runs + 8);
+    // The lent listener survived every guest, closing it included.
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (accepted, peer) = listener.accept().unwrap();
+    assert_eq!(peer, client.local_addr().unwrap());
+    drop((client, accepted));
+
+    // A guest that fills a table of the default size, 1024, and exits.
+    // The first run warms up (wasmtime keeps one memory image per module).
+    let fill = || {
+        let out = tempfile::tempfile().unwrap();
+        let vfd = VfdCtx::builder()
+            .stdin(&devnull, Ownership::Borrowed)
+            .unwrap()
+            .stdout(&out, Ownership::Borrowed)
+            .unwrap()
+            .stderr(&devnull, Ownership::Borrowed)
+            .unwrap()
+            .mount(fixture.path("mnt"), "/data", MountPerms::ReadOnly)
+            .unwrap()
+            .build()
+            .unwrap();
+        let wasi = WasiCtx::builder().args(&["limits", "fill", "1024"]).build();
+        assert_eq!(
+            vfd_host::run_command(engine, &limits, wasi, vfd).unwrap(),
+            0
+        );
+        assert_eq!(
+            read_all(out),
+            "fill: open 1021 then mfile, pipe 510 then mfile, socketpair 510 then mfile, \
+             dup 1020 then mfile (3061 calls)\n"
+        );
+    };
+    fill();
+    let before = host_fds();
+    for _ in 0..3 {
+        fill();
+    }
+    assert_eq!(host_fds(), before, "a full table leaked host descriptors");
+    println!("leak child done");
+}
+
+// ---- Concurrency --------------------------------------------------------
+
+/// Aborts the whole process if it is not dropped within `limit`: a hung
+/// guest or a deadlock in the host fails the run instead of stalling it.
+struct Watchdog(Option<mpsc::Sender<()>>);
+
+impl Watchdog {
+    fn new(what: &'static str, limit: Duration) -> Watchdog {
+        let (tx, rx) = mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(limit) {
+                eprintln!("{what}: still running after {limit:?}, aborting the test process");
+                std::process::abort();
+            }
+        });
+        Watchdog(Some(tx))
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+/// Run `upper` on what `cat` writes into a host pipe, each guest on its
+/// own thread, and return what came out.
+fn pipeline(fixture: &Fixture, file: &str) -> String {
+    let (read_end, write_end) = vfd_host::pipe().unwrap();
+    let writer = VfdCtx::builder()
+        .no_stdio()
+        .mount(fixture.path("mnt"), "/data", MountPerms::ReadOnly)
+        .unwrap()
+        .stdout(write_end, Ownership::Owned)
+        .unwrap()
+        .build()
+        .unwrap();
+    let out = tempfile::tempfile().unwrap();
+    let reader = VfdCtx::builder()
+        .no_stdio()
+        .stdin(read_end, Ownership::Owned)
+        .unwrap()
+        .stdout(&out, Ownership::Borrowed)
+        .unwrap()
+        .build()
+        .unwrap();
+    let (cat, upper) = (component("cat"), component("upper"));
+    let cat_wasi = WasiCtx::builder().args(&["cat", file]).build();
+    let upper_wasi = WasiCtx::builder().args(&["upper"]).build();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| vfd_host::run_command(engine(), &cat, cat_wasi, writer).unwrap());
+        let b = s.spawn(|| vfd_host::run_command(engine(), &upper, upper_wasi, reader).unwrap());
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!((a, b), (0, 0));
+    read_all(out)
+}
+
+#[test]
+fn guests_run_side_by_side_on_their_own_tables() {
+    const THREADS: usize = 4;
+    const ROUNDS: usize = 20;
+    // Compile first: the watchdog times the runs, not the build.
+    for name in ["limits", "leaky", "cat", "upper"] {
+        component(name);
+    }
+    let _watchdog = Watchdog::new("guests_run_side_by_side", Duration::from_secs(60));
+    let text: String = (0..20_000)
+        .map(|i| format!("line {i} of the pipeline\n"))
+        .collect();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            s.spawn(move || {
+                let fixture = Fixture::new();
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                for round in 0..ROUNDS {
+                    // The same numbers in every table: each guest has its own.
+                    let out = run_lib_with(&fixture, "limits", &["table"], |b| {
+                        b.max_fds(16);
+                    });
+                    expect_checks(&format!("thread {t} round {round}"), &out, TABLE_CHECKS);
+                    let out = run_lib_with(&fixture, "leaky", &["return", "report"], |b| {
+                        b.insert(5, &listener, Ownership::Borrowed)
+                            .unwrap()
+                            .allow_listen("127.0.0.1:*")
+                            .unwrap()
+                            .allow_connect("127.0.0.1:*")
+                            .unwrap();
+                    });
+                    assert!(
+                        out.stdout.starts_with("leaky opened: file [3], dir [4]"),
+                        "thread {t} round {round}: {out:#?}"
+                    );
+                }
+            });
+        }
+        // Meanwhile, pairs of guests joined by host pipes.
+        s.spawn(|| {
+            let fixture = Fixture::new();
+            std::fs::write(fixture.path("mnt/lines.txt"), &text).unwrap();
+            for _ in 0..ROUNDS {
+                assert!(pipeline(&fixture, "/data/lines.txt") == text.to_uppercase());
+            }
+        });
+    });
+    eprintln!(
+        "{THREADS} threads x {ROUNDS} rounds and {ROUNDS} pipelines in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+}
