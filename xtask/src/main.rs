@@ -3,6 +3,9 @@
 //! - `test`: every check CI runs: formatting, clippy (host and wasm),
 //!   the guest programs, the unit and end-to-end tests.
 //! - `demo`: build the examples and run each with a short narration.
+//! - `bench`: build in release mode and run the benchmarks (BENCHMARKS.md).
+
+mod bench;
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -19,8 +22,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("demo") => demo(),
+        Some("bench") => bench::bench(&args[1..]),
         _ => bail!(
-            "usage: cargo xtask <test|demo>\n  test  run every check and test (what CI runs)\n  demo  build and run the examples, with a narration"
+            "usage: cargo xtask <test|demo|bench>\n  test  run every check and test (what CI runs)\n  demo  build and run the examples, with a narration\n  bench build in release mode and run the benchmarks [--quick] [--reps N] [--rows ROW,...]"
         ),
     }
 }
