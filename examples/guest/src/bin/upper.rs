@@ -1,7 +1,7 @@
 //! A filter: copy fd 0 to fd 1 in upper case, until end of file.
 //!
 //! On its own it reads the terminal; in the two-guest pipeline of
-//! `examples/embed` its fd 0 is the read end of a host pipe whose write
+//! `examples/host` its fd 0 is the read end of a host pipe whose write
 //! end is another guest's fd 1, and end of file comes when that guest
 //! exits.
 
