@@ -501,39 +501,6 @@ impl Drop for Watchdog {
     }
 }
 
-/// Run `upper` on what `cat` writes into a host pipe, each guest on its
-/// own thread, and return what came out.
-fn pipeline(fixture: &Fixture, file: &str) -> String {
-    let (read_end, write_end) = vfd_host::pipe().unwrap();
-    let writer = VfdCtx::builder()
-        .no_stdio()
-        .mount(fixture.path("mnt"), "/data", MountPerms::ReadOnly)
-        .unwrap()
-        .stdout(write_end, Ownership::Owned)
-        .unwrap()
-        .build()
-        .unwrap();
-    let out = tempfile::tempfile().unwrap();
-    let reader = VfdCtx::builder()
-        .no_stdio()
-        .stdin(read_end, Ownership::Owned)
-        .unwrap()
-        .stdout(&out, Ownership::Borrowed)
-        .unwrap()
-        .build()
-        .unwrap();
-    let (cat, upper) = (component("cat"), component("upper"));
-    let cat_wasi = WasiCtx::builder().args(&["cat", file]).build();
-    let upper_wasi = WasiCtx::builder().args(&["upper"]).build();
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| vfd_host::run_command(engine(), &cat, cat_wasi, writer).unwrap());
-        let b = s.spawn(|| vfd_host::run_command(engine(), &upper, upper_wasi, reader).unwrap());
-        (a.join().unwrap(), b.join().unwrap())
-    });
-    assert_eq!((a, b), (0, 0));
-    read_all(out)
-}
-
 #[test]
 fn guests_run_side_by_side_on_their_own_tables() {
     const THREADS: usize = 4;
@@ -578,7 +545,10 @@ fn guests_run_side_by_side_on_their_own_tables() {
             let fixture = Fixture::new();
             std::fs::write(fixture.path("mnt/lines.txt"), &text).unwrap();
             for _ in 0..ROUNDS {
-                assert!(pipeline(&fixture, "/data/lines.txt") == text.to_uppercase());
+                assert!(
+                    crate::pipes::cat_into_upper(&fixture, &["/data/lines.txt"])
+                        == text.to_uppercase()
+                );
             }
         });
     });

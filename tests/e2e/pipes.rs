@@ -6,11 +6,12 @@ use std::net::{TcpListener, TcpStream};
 use vfd_host::{MountPerms, Ownership, VfdCtx};
 use wasmtime_wasi::WasiCtx;
 
-#[test]
-fn two_guests_share_a_host_pipe() {
-    let fixture = Fixture::new();
+/// Run `upper` on what `cat FILES` writes into a host pipe, each guest on
+/// its own thread with its own table, and return what came out.
+pub fn cat_into_upper(fixture: &Fixture, files: &[&str]) -> String {
     let (read_end, write_end) = vfd_host::pipe().unwrap();
     let writer = VfdCtx::builder()
+        .no_stdio()
         .mount(fixture.path("mnt"), "/data", MountPerms::ReadOnly)
         .unwrap()
         .stdout(write_end, Ownership::Owned)
@@ -19,6 +20,7 @@ fn two_guests_share_a_host_pipe() {
         .unwrap();
     let out = tempfile::tempfile().unwrap();
     let reader = VfdCtx::builder()
+        .no_stdio()
         .stdin(read_end, Ownership::Owned)
         .unwrap()
         .stdout(&out, Ownership::Borrowed)
@@ -26,9 +28,7 @@ fn two_guests_share_a_host_pipe() {
         .build()
         .unwrap();
     let (cat, upper) = (component("cat"), component("upper"));
-    let cat_wasi = WasiCtx::builder()
-        .args(&["cat", "/data/hello.txt", "/data/sub/inner.txt"])
-        .build();
+    let cat_wasi = WasiCtx::builder().args(&["cat"]).args(files).build();
     let upper_wasi = WasiCtx::builder().args(&["upper"]).build();
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| vfd_host::run_command(engine(), &cat, cat_wasi, writer).unwrap());
@@ -36,9 +36,16 @@ fn two_guests_share_a_host_pipe() {
         (a.join().unwrap(), b.join().unwrap())
     });
     assert_eq!((a, b), (0, 0));
+    read_all(out)
+}
+
+#[test]
+fn two_guests_share_a_host_pipe() {
+    let fixture = Fixture::new();
     // `upper` saw end of file, so it ended: the writer's end was released
     // with its instance, and no host copy of it was left behind.
-    assert_eq!(read_all(out), "HELLO, VFD\nINNER\n");
+    let out = cat_into_upper(&fixture, &["/data/hello.txt", "/data/sub/inner.txt"]);
+    assert_eq!(out, "HELLO, VFD\nINNER\n");
 }
 
 #[test]
