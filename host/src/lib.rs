@@ -58,7 +58,8 @@ mod object;
 mod pipes;
 mod poll;
 mod sockets;
-pub mod table;
+/// The descriptor table, shared with the wasm build of the layer.
+pub use vfd_table as table;
 
 pub use command::{CommandCtx, run_command};
 pub use ctx::{VfdCtx, VfdCtxBuilder};

@@ -1,8 +1,9 @@
 //! The descriptor table: numbers to entries, with POSIX allocation rules.
 //!
-//! This module knows nothing of wasmtime or of the host OS: it is generic
+//! This crate knows nothing of wasmtime or of the host OS: it is generic
 //! over what an entry refers to (`T`, in vfd an `Arc` of an open
-//! description), so the same rules can serve any build of the layer.
+//! description), so the same rules serve both builds of the layer: the
+//! host library `vfd-host` and the wasm component `vfd-layer`.
 //!
 //! Numbers are allocated lowest-free first, as POSIX requires of `open`,
 //! `dup` and `F_DUPFD`. A two-level bitmap finds the lowest free number
