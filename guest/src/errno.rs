@@ -26,17 +26,6 @@ pub(crate) fn cvt<T>(r: Result<T, Errno>) -> io::Result<T> {
     r.map_err(to_io)
 }
 
-/// The error a bad descriptor number gives, for numbers rejected before
-/// they reach the host.
-pub(crate) fn ebadf() -> io::Error {
-    io::Error::from_raw_os_error(libc::EBADF)
-}
-
-/// The error an out-of-range argument gives.
-pub(crate) fn einval() -> io::Error {
-    io::Error::from_raw_os_error(libc::EINVAL)
-}
-
 fn raw(e: Errno) -> i32 {
     match e {
         Errno::Acces => libc::EACCES,

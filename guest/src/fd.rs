@@ -12,7 +12,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::bindings::vfd::posix::descriptors;
-use crate::errno::{cvt, ebadf};
+use crate::errno::cvt;
 
 /// A raw descriptor number in vfd's table, as C's `int fd`.
 ///
@@ -42,14 +42,20 @@ pub const AT_FDCWD: RawFd = -100;
 /// The host's image of [`AT_FDCWD`]: the WIT `fd` type is unsigned.
 pub(crate) const HOST_AT_FDCWD: u32 = AT_FDCWD as u32;
 
-/// Converts a number for the host. A negative number can never be open, and
-/// would turn into a large, valid-looking `u32`, so it fails here instead.
-pub(crate) fn to_host(fd: RawFd) -> io::Result<u32> {
-    u32::try_from(fd).map_err(|_| ebadf())
+/// Converts a number for the host: the unsigned image of the `int`, as the
+/// WIT's `fd` says.
+///
+/// A negative number is handed on rather than refused here: its image is
+/// at least 2^31, which no table can hold (the largest limit is 2^20), so
+/// the host answers `EBADF` for it, and does so in Linux's order (an
+/// invalid offset or `openat`'s absolute path comes first, as in the
+/// kernel). Refusing it in the guest would put `EBADF` ahead of those.
+pub(crate) fn to_host(fd: RawFd) -> u32 {
+    fd as u32
 }
 
 /// The host's number for a borrowed descriptor.
-pub(crate) fn host_fd(fd: impl AsFd) -> io::Result<u32> {
+pub(crate) fn host_fd(fd: impl AsFd) -> u32 {
     to_host(fd.as_fd().fd)
 }
 
@@ -126,9 +132,7 @@ impl Drop for OwnedFd {
     fn drop(&mut self) {
         // As std: a close error cannot be reported from drop, and retrying
         // could close a number someone else has been given since.
-        if let Ok(fd) = to_host(self.fd) {
-            let _ = descriptors::close(fd);
-        }
+        let _ = descriptors::close(to_host(self.fd));
     }
 }
 
@@ -204,7 +208,7 @@ impl BorrowedFd<'_> {
     /// # References
     ///  - [Linux](https://man7.org/linux/man-pages/man2/dup.2.html)
     pub fn try_clone_to_owned(&self) -> io::Result<OwnedFd> {
-        owned_from_host(cvt(descriptors::dup(to_host(self.fd)?))?)
+        owned_from_host(cvt(descriptors::dup(to_host(self.fd)))?)
     }
 }
 

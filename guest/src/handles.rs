@@ -57,7 +57,7 @@ impl Handle {
     /// # }
     /// ```
     pub fn wrap(fd: RawFd, closefd: bool) -> io::Result<Handle> {
-        let file = cvt(handles::File::wrap(to_host(fd)?, closefd))?;
+        let file = cvt(handles::File::wrap(to_host(fd), closefd))?;
         Ok(Handle { file })
     }
 
@@ -144,7 +144,7 @@ impl Write for &Handle {
 
 impl Seek for &Handle {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let (offset, whence) = seek_args(pos)?;
+        let (offset, whence) = seek_args(pos);
         cvt(self.file.seek(offset, whence))
     }
 }

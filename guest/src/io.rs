@@ -8,7 +8,7 @@
 use std::io::{self, SeekFrom};
 
 use crate::bindings::vfd::posix::descriptors;
-use crate::errno::{cvt, einval};
+use crate::errno::cvt;
 use crate::fd::{
     AsFd, BorrowedFd, OwnedFd, RawFd, host_fd, owned_from_host, raw_from_host, to_host,
 };
@@ -84,7 +84,7 @@ pub use crate::bindings::vfd::posix::types::Whence;
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/read.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
 pub fn read(fd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
-    let data = cvt(descriptors::read(host_fd(fd)?, clamp_len(buf.len())))?;
+    let data = cvt(descriptors::read(host_fd(fd), clamp_len(buf.len())))?;
     Ok(copy_into(&data, buf))
 }
 
@@ -118,7 +118,7 @@ pub(crate) fn chunk(buf: &[u8]) -> &[u8] {
 ///  - [Linux](https://man7.org/linux/man-pages/man2/write.2.html)
 pub fn write(fd: impl AsFd, buf: &[u8]) -> io::Result<usize> {
     let buf = chunk(buf);
-    let n = cvt(descriptors::write(host_fd(fd)?, buf))?;
+    let n = cvt(descriptors::write(host_fd(fd), buf))?;
     Ok(written(n, buf))
 }
 
@@ -173,7 +173,7 @@ pub fn write_all(fd: impl AsFd, mut buf: &[u8]) -> io::Result<()> {
 ///  - [Linux](https://man7.org/linux/man-pages/man2/pread.2.html)
 pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     let data = cvt(descriptors::pread(
-        host_fd(fd)?,
+        host_fd(fd),
         clamp_len(buf.len()),
         offset,
     ))?;
@@ -201,7 +201,7 @@ pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> io::Result<usize> {
 ///  - [Linux](https://man7.org/linux/man-pages/man2/pwrite.2.html)
 pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64) -> io::Result<usize> {
     let buf = chunk(buf);
-    let n = cvt(descriptors::pwrite(host_fd(fd)?, buf, offset))?;
+    let n = cvt(descriptors::pwrite(host_fd(fd), buf, offset))?;
     Ok(written(n, buf))
 }
 
@@ -224,8 +224,8 @@ pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64) -> io::Result<usize> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/lseek.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/lseek.2.html)
 pub fn seek(fd: impl AsFd, pos: SeekFrom) -> io::Result<u64> {
-    let (offset, whence) = seek_args(pos)?;
-    cvt(descriptors::seek(host_fd(fd)?, offset, whence))
+    let (offset, whence) = seek_args(pos);
+    cvt(descriptors::seek(host_fd(fd), offset, whence))
 }
 
 /// `dup(fd)`—Creates a new `OwnedFd` instance that shares the same
@@ -273,7 +273,7 @@ pub fn dup(fd: impl AsFd) -> io::Result<OwnedFd> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup2.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
 pub fn dup2(fd: impl AsFd, new: &mut OwnedFd) -> io::Result<()> {
-    cvt(descriptors::dup2(host_fd(fd)?, host_fd(&*new)?)).map(drop)
+    cvt(descriptors::dup2(host_fd(fd), host_fd(&*new))).map(drop)
 }
 
 /// `dup3(fd, new, flags)`—Like [`dup2`], but sets the descriptor flags of
@@ -295,7 +295,7 @@ pub fn dup2(fd: impl AsFd, new: &mut OwnedFd) -> io::Result<()> {
 /// # References
 ///  - [Linux](https://man7.org/linux/man-pages/man2/dup3.2.html)
 pub fn dup3(fd: impl AsFd, new: &mut OwnedFd, flags: FdFlags) -> io::Result<()> {
-    cvt(descriptors::dup3(host_fd(fd)?, host_fd(&*new)?, flags)).map(drop)
+    cvt(descriptors::dup3(host_fd(fd), host_fd(&*new), flags)).map(drop)
 }
 
 /// `fcntl(fd, F_DUPFD, min)`—Creates a new `OwnedFd` sharing the open
@@ -356,7 +356,7 @@ pub fn fcntl_dupfd_cloexec(fd: impl AsFd, min: RawFd) -> io::Result<OwnedFd> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 pub fn fcntl_getfd(fd: impl AsFd) -> io::Result<FdFlags> {
-    cvt(descriptors::get_fd_flags(host_fd(fd)?))
+    cvt(descriptors::get_fd_flags(host_fd(fd)))
 }
 
 /// `fcntl(fd, F_SETFD, flags)`—Sets the descriptor flags of this number
@@ -378,7 +378,7 @@ pub fn fcntl_getfd(fd: impl AsFd) -> io::Result<FdFlags> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 pub fn fcntl_setfd(fd: impl AsFd, flags: FdFlags) -> io::Result<()> {
-    cvt(descriptors::set_fd_flags(host_fd(fd)?, flags))
+    cvt(descriptors::set_fd_flags(host_fd(fd), flags))
 }
 
 /// `fcntl(fd, F_GETFL)`—Returns the status flags of the open description,
@@ -400,7 +400,7 @@ pub fn fcntl_setfd(fd: impl AsFd, flags: FdFlags) -> io::Result<()> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 pub fn fcntl_getfl(fd: impl AsFd) -> io::Result<StatusFlags> {
-    cvt(descriptors::get_status_flags(host_fd(fd)?))
+    cvt(descriptors::get_status_flags(host_fd(fd)))
 }
 
 /// `fcntl(fd, F_SETFL, flags)`—Sets the status flags of the open
@@ -423,7 +423,7 @@ pub fn fcntl_getfl(fd: impl AsFd) -> io::Result<StatusFlags> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 pub fn fcntl_setfl(fd: impl AsFd, flags: StatusFlags) -> io::Result<()> {
-    cvt(descriptors::set_status_flags(host_fd(fd)?, flags))
+    cvt(descriptors::set_status_flags(host_fd(fd), flags))
 }
 
 /// `fcntl(fd, F_GETFL) & O_ACCMODE`—Returns how the open description was
@@ -445,7 +445,7 @@ pub fn fcntl_setfl(fd: impl AsFd, flags: StatusFlags) -> io::Result<()> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 pub fn access_mode(fd: impl AsFd) -> io::Result<AccessMode> {
-    cvt(descriptors::get_access_mode(host_fd(fd)?))
+    cvt(descriptors::get_access_mode(host_fd(fd)))
 }
 
 /// `isatty(fd)`—Returns whether `fd` is a terminal.
@@ -467,7 +467,7 @@ pub fn access_mode(fd: impl AsFd) -> io::Result<AccessMode> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/isatty.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man3/isatty.3.html)
 pub fn is_terminal(fd: impl AsFd) -> io::Result<bool> {
-    cvt(descriptors::is_terminal(host_fd(fd)?))
+    cvt(descriptors::is_terminal(host_fd(fd)))
 }
 
 /// `dup(fd)` on a bare number—Returns the new number, which the caller
@@ -488,7 +488,7 @@ pub fn is_terminal(fd: impl AsFd) -> io::Result<bool> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/dup.2.html)
 pub fn dup_raw(fd: RawFd) -> io::Result<RawFd> {
-    raw_from_host(cvt(descriptors::dup(to_host(fd)?))?)
+    raw_from_host(cvt(descriptors::dup(to_host(fd)))?)
 }
 
 /// `dup2(fd, target)` on bare numbers—Makes `target` refer to the open
@@ -512,7 +512,7 @@ pub fn dup_raw(fd: RawFd) -> io::Result<RawFd> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup2.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
 pub fn dup2_raw(fd: RawFd, target: RawFd) -> io::Result<RawFd> {
-    raw_from_host(cvt(descriptors::dup2(to_host(fd)?, to_host(target)?))?)
+    raw_from_host(cvt(descriptors::dup2(to_host(fd), to_host(target)))?)
 }
 
 /// `dup3(fd, target, flags)` on bare numbers—Like [`dup2_raw`], with the
@@ -534,7 +534,7 @@ pub fn dup2_raw(fd: RawFd, target: RawFd) -> io::Result<RawFd> {
 /// # References
 ///  - [Linux](https://man7.org/linux/man-pages/man2/dup3.2.html)
 pub fn dup3_raw(fd: RawFd, target: RawFd, flags: FdFlags) -> io::Result<RawFd> {
-    let new = descriptors::dup3(to_host(fd)?, to_host(target)?, flags);
+    let new = descriptors::dup3(to_host(fd), to_host(target), flags);
     raw_from_host(cvt(new)?)
 }
 
@@ -562,24 +562,28 @@ pub fn dup3_raw(fd: RawFd, target: RawFd, flags: FdFlags) -> io::Result<RawFd> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/close.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/close.2.html)
 pub fn close_raw(fd: RawFd) -> io::Result<()> {
-    cvt(descriptors::close(to_host(fd)?))
+    cvt(descriptors::close(to_host(fd)))
 }
 
 fn dup_min(fd: BorrowedFd<'_>, min: RawFd, flags: FdFlags) -> io::Result<OwnedFd> {
-    // F_DUPFD with a negative minimum is EINVAL on Linux, not EBADF.
-    let min = u32::try_from(min).map_err(|_| einval())?;
-    owned_from_host(cvt(descriptors::dup_min(host_fd(fd)?, min, flags))?)
+    // A negative minimum is EINVAL on Linux, but only once the number has
+    // been found open (EBADF first). Any `u32` past the table's limit gets
+    // the host to answer in that order.
+    let min = u32::try_from(min).unwrap_or(u32::MAX);
+    owned_from_host(cvt(descriptors::dup_min(host_fd(fd), min, flags))?)
 }
 
 /// Splits a `SeekFrom` into the host's offset and whence.
-pub(crate) fn seek_args(pos: SeekFrom) -> io::Result<(i64, Whence)> {
-    Ok(match pos {
-        // An offset past i64::MAX cannot be a file position; Linux's lseek
-        // sees it as negative and refuses it the same way.
-        SeekFrom::Start(n) => (i64::try_from(n).map_err(|_| einval())?, Whence::Set),
+pub(crate) fn seek_args(pos: SeekFrom) -> (i64, Whence) {
+    match pos {
+        // An offset past i64::MAX is handed on as the negative `off_t` with
+        // the same bits, as C's lseek would pass it, so the answer is
+        // Linux's in Linux's order: EBADF for a bad number, ESPIPE for a
+        // pipe, and only then EINVAL for the negative position.
+        SeekFrom::Start(n) => (n as i64, Whence::Set),
         SeekFrom::Current(n) => (n, Whence::Cur),
         SeekFrom::End(n) => (n, Whence::End),
-    })
+    }
 }
 
 /// The length to ask the host for: the WIT length is a `u32`, and asking

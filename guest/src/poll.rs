@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::bindings::vfd::posix::poll::{self as host, Events, Revents};
 use crate::errno::cvt;
-use crate::fd::{AsFd, AsRawFd, BorrowedFd, to_host};
+use crate::fd::{AsFd, AsRawFd, BorrowedFd};
 
 wit_bindgen::rt::bitflags::bitflags! {
     /// The `events` and `revents` bits of `struct pollfd`, with Linux's
@@ -261,7 +261,7 @@ pub fn poll_ms(fds: &mut [PollFd<'_>], timeout_ms: i32) -> io::Result<usize> {
     let mut slots = Vec::with_capacity(fds.len());
     let mut wanted = Vec::with_capacity(fds.len());
     for (i, entry) in fds.iter().enumerate() {
-        if let Ok(fd) = to_host(entry.fd.as_raw_fd()) {
+        if let Ok(fd) = u32::try_from(entry.fd.as_raw_fd()) {
             slots.push(i);
             wanted.push(host::PollFd {
                 fd,

@@ -139,7 +139,7 @@ pub fn dup2_stderr(fd: impl AsFd) -> io::Result<()> {
 }
 
 fn dup2_to(fd: BorrowedFd<'_>, target: BorrowedFd<'static>) -> io::Result<()> {
-    cvt(descriptors::dup2(host_fd(fd)?, host_fd(target)?)).map(drop)
+    cvt(descriptors::dup2(host_fd(fd), host_fd(target))).map(drop)
 }
 
 #[doc(hidden)]

@@ -49,13 +49,21 @@
 //!   made; each side judges that on its own (vfd through its `poll`), and
 //!   the two judgements are compared like any result.
 //!
+//! # Two levels
+//! The cases run first on the host library directly, as above (fast, many
+//! cases), then through a guest (`guest.rs`): a replay program in wasm
+//! makes the same calls through the vfd guest library and the WIT
+//! bindings, so the layers between a guest and the host are compared with
+//! Linux too.
+//!
 //! Not generated: paths that lead out of the mount (vfd refuses them by
 //! design, Linux follows them), FIFOs, sockets, read-only mounts, and the
 //! directory calls (`mkdir-at`, `rename-at`...).
 //!
 //! # Running
 //! `VFD_DIFF_CASES` sets the number of cases (default 256, about five
-//! seconds in a debug build); `VFD_DIFF_SEED` replays a run. A failure is
+//! seconds in a debug build) at the host level, `VFD_DIFF_GUEST_CASES` at
+//! the guest level (default 64); `VFD_DIFF_SEED` replays a run. A failure is
 //! shrunk to a minimal sequence and reported with its seed and as a
 //! ready-made test for `regressions.rs`, where every counterexample found
 //! so far lives. With `VFD_DIFF_STATS` set, a passing run prints how often
@@ -63,17 +71,22 @@
 //! generator reaches.
 
 mod driver;
+mod guest;
 mod native;
 mod ops;
 mod outcome;
 mod regressions;
+mod script;
 mod tree;
 mod virt;
 
 use proptest::test_runner::{Config, RngSeed, TestError, TestRunner};
 
-/// The cases of a plain `cargo test`.
+/// The cases of a plain `cargo test`, at the host level...
 const DEFAULT_CASES: u32 = 256;
+
+/// ... and through a guest, where each case is also a guest instance.
+const DEFAULT_GUEST_CASES: u32 = 64;
 
 /// The longest sequence generated.
 const MAX_STEPS: usize = 40;
@@ -91,6 +104,17 @@ fn env_number(name: &str) -> Option<u64> {
 #[test]
 fn linux_and_vfd_agree() {
     let cases = env_number("VFD_DIFF_CASES").map_or(DEFAULT_CASES, |n| n as u32);
+    check_cases(cases, driver::run);
+}
+
+#[test]
+fn linux_and_vfd_agree_through_a_guest() {
+    let cases = env_number("VFD_DIFF_GUEST_CASES").map_or(DEFAULT_GUEST_CASES, |n| n as u32);
+    check_cases(cases, guest::run);
+}
+
+/// Run `cases` generated cases through `run`, shrinking a failure.
+fn check_cases(cases: u32, run: fn(&ops::Case) -> Result<(), String>) {
     let seed = env_number("VFD_DIFF_SEED").unwrap_or_else(|| {
         use std::hash::{BuildHasher, RandomState};
         RandomState::new().hash_one(std::time::SystemTime::now())
@@ -105,7 +129,7 @@ fn linux_and_vfd_agree() {
     };
     let mut runner = TestRunner::new(config);
     match runner.run(&ops::case(MAX_STEPS), |case| {
-        driver::run(&case).map_err(proptest::test_runner::TestCaseError::fail)
+        run(&case).map_err(proptest::test_runner::TestCaseError::fail)
     }) {
         Ok(()) => {
             if std::env::var_os("VFD_DIFF_STATS").is_some() {

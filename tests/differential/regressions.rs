@@ -10,9 +10,12 @@ use crate::ops::Op::*;
 use crate::ops::Whence::*;
 use crate::ops::*;
 
-/// Run `case` on both sides; a difference fails the test.
+/// Run `case` on both sides, at both levels; a difference fails the test.
 fn check(case: &Case) {
     if let Err(why) = crate::driver::run(case) {
+        panic!("{why}");
+    }
+    if let Err(why) = crate::guest::run(case) {
         panic!("{why}");
     }
 }
@@ -67,6 +70,69 @@ fn every_call_once() {
             Close(Num(5)),
             Read(Num(4), 10),
             Read(Num(4), 10),
+        ],
+    });
+}
+
+/// Found at the guest level: the guest library refused a negative
+/// `F_DUPFD` minimum with EINVAL before the host could see that the number
+/// is not open (Linux: EBADF first).
+#[test]
+fn dup_min_negative_minimum_on_a_closed_number_is_ebadf() {
+    check(&Case {
+        limit: 64,
+        ops: vec![DupMin(Freed(0), 2147483648, false)],
+    });
+}
+
+/// Found at the guest level: a `SEEK_SET` offset past `i64::MAX` (a
+/// negative `off_t` in C) was EINVAL in the guest library whatever the
+/// number; Linux says EBADF for a closed number and ESPIPE for a pipe.
+#[test]
+fn seek_set_to_a_negative_offset_is_ebadf_or_espipe_first() {
+    check(&Case {
+        limit: 64,
+        ops: vec![
+            Seek(Num(NEVER), -1, Set),
+            Pipe(false, false, false),
+            Seek(Nth(0), i64::MIN, Set),
+            Seek(Nth(1), -1, Set),
+        ],
+    });
+}
+
+/// Found while writing the guest level: `openat` with a negative
+/// directory and an absolute path opens the path on Linux, which ignores
+/// the directory; the guest library must not refuse the number first.
+#[test]
+fn openat_ignores_a_negative_directory_for_an_absolute_path() {
+    check(&Case {
+        limit: 64,
+        ops: vec![
+            OpenAt {
+                dir: Num(u32::MAX),
+                path: "/data/a",
+                flags: OpenBits(R),
+            },
+            OpenAt {
+                dir: Num(u32::MAX),
+                path: "a",
+                flags: OpenBits(R),
+            },
+        ],
+    });
+}
+
+/// Found at the guest level: the guest library refused a negative number
+/// (here 2^31 as an `int`) with EBADF itself, ahead of the offset check
+/// Linux makes first (EINVAL for an offset past `i64::MAX`).
+#[test]
+fn pwrite_past_the_largest_offset_is_einval_before_ebadf() {
+    check(&Case {
+        limit: 64,
+        ops: vec![
+            Pwrite(Num(1 << 31), 0, 1 << 63),
+            Pread(Num(u32::MAX), 1, u64::MAX),
         ],
     });
 }

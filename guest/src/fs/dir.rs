@@ -34,7 +34,7 @@ use crate::fd::host_fd;
 pub fn read_dir<P: AsRef<Path>>(path: P) -> io::Result<ReadDir> {
     let path = path.as_ref();
     let dir = OpenOptions::new().read(true).directory(true).open(path)?;
-    let entries = cvt(descriptors::read_dir(host_fd(&dir)?))?;
+    let entries = cvt(descriptors::read_dir(host_fd(&dir)))?;
     Ok(ReadDir {
         root: Arc::new(path.to_path_buf()),
         entries: entries.into_iter(),

@@ -145,7 +145,7 @@ impl File {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/ftruncate.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/ftruncate.2.html)
     pub fn set_len(&self, size: u64) -> io::Result<()> {
-        cvt(descriptors::truncate(host_fd(self)?, size))
+        super::ftruncate(self, size)
     }
 
     /// `fsync(fd)`—Flushes the file's data and metadata to the device.
@@ -167,7 +167,7 @@ impl File {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fsync.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/fsync.2.html)
     pub fn sync_all(&self) -> io::Result<()> {
-        cvt(descriptors::sync(host_fd(self)?))
+        cvt(descriptors::sync(host_fd(self)))
     }
 
     /// `fstat(fd)`—Returns the metadata of the open file.
@@ -185,7 +185,7 @@ impl File {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
     pub fn metadata(&self) -> io::Result<Metadata> {
-        cvt(descriptors::stat(host_fd(self)?)).map(Metadata::from_stat)
+        super::fstat(self)
     }
 }
 

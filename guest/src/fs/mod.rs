@@ -3,7 +3,12 @@
 //! Paths are resolved by the host: absolute ones through its mounts,
 //! relative ones through vfd's current directory (see [`crate::env`]).
 //! Paths must be UTF-8; any other path is `InvalidInput`.
+//!
+//! Next to std's types are the descriptor-level calls of `rustix::fs`
+//! ([`open`], [`openat`], [`fstat`], [`ftruncate`]), which take the open
+//! flags as C does.
 
+mod at;
 mod dir;
 mod file;
 mod metadata;
@@ -12,6 +17,7 @@ mod open_options;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+pub use at::{CWD, fstat, ftruncate, open, openat};
 pub use dir::{DirEntry, ReadDir, read_dir};
 pub use file::File;
 pub use metadata::{FileType, Metadata};

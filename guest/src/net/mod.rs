@@ -77,17 +77,17 @@ fn shutdown(fd: BorrowedFd<'_>, how: Shutdown) -> io::Result<()> {
         Shutdown::Write => ShutdownHow::Write,
         Shutdown::Both => ShutdownHow::Both,
     };
-    cvt(sockets::shutdown(host_fd(fd)?, how))
+    cvt(sockets::shutdown(host_fd(fd), how))
 }
 
 /// `getsockname(fd)`.
 fn local_addr(fd: BorrowedFd<'_>) -> io::Result<SocketAddr> {
-    addr::from_host(&cvt(sockets::local_address(host_fd(fd)?))?)
+    addr::from_host(&cvt(sockets::local_address(host_fd(fd)))?)
 }
 
 /// `getpeername(fd)`.
 fn peer_addr(fd: BorrowedFd<'_>) -> io::Result<SocketAddr> {
-    addr::from_host(&cvt(sockets::peer_address(host_fd(fd)?))?)
+    addr::from_host(&cvt(sockets::peer_address(host_fd(fd)))?)
 }
 
 /// The descriptor traits and conversions every socket type shares, as

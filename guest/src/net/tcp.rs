@@ -205,7 +205,7 @@ impl TcpStream {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/setsockopt.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        cvt(sockets::set_nodelay(host_fd(self)?, nodelay))
+        cvt(sockets::set_nodelay(host_fd(self), nodelay))
     }
 
     /// `getsockopt(fd, IPPROTO_TCP, TCP_NODELAY)`—Returns whether small
@@ -226,7 +226,7 @@ impl TcpStream {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getsockopt.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn nodelay(&self) -> io::Result<bool> {
-        cvt(sockets::get_nodelay(host_fd(self)?))
+        cvt(sockets::get_nodelay(host_fd(self)))
     }
 }
 
@@ -323,7 +323,7 @@ impl TcpListener {
     ///  - [Linux](https://man7.org/linux/man-pages/man2/accept4.2.html)
     pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (fd, peer) = cvt(sockets::accept(
-            host_fd(self)?,
+            host_fd(self),
             FdFlags::empty(),
             StatusFlags::empty(),
         ))?;

@@ -78,7 +78,7 @@ impl UdpSocket {
     ///  - [Linux](https://man7.org/linux/man-pages/man2/sendto.2.html)
     pub fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
         let addr = addr::first_addr(addr)?;
-        let n = cvt(sockets::send_to(host_fd(self)?, buf, &addr))?;
+        let n = cvt(sockets::send_to(host_fd(self), buf, &addr))?;
         Ok(written(n, buf))
     }
 
@@ -104,7 +104,7 @@ impl UdpSocket {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/recvfrom.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/recvfrom.2.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        let (data, from) = cvt(sockets::recv_from(host_fd(self)?, clamp_len(buf.len())))?;
+        let (data, from) = cvt(sockets::recv_from(host_fd(self), clamp_len(buf.len())))?;
         let from = addr::from_host(&from)?;
         Ok((copy_into(&data, buf), from))
     }

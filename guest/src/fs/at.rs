@@ -1,0 +1,120 @@
+//! The descriptor-level calls of `rustix::fs`: `open`, `openat`, `fstat`,
+//! `ftruncate`, taking the open flags as given.
+//!
+//! [`OpenOptions`](super::OpenOptions) applies std's rules before the host
+//! sees a call (no access mode at all, or `create` without write access,
+//! is `InvalidInput`). These calls apply none: the flags reach the host as
+//! they are and the answer is the one Linux gives, as C code or a language
+//! runtime porting its own `open` expects.
+
+use std::io;
+use std::path::Path;
+
+use super::{Metadata, path_str};
+use crate::bindings::vfd::posix::descriptors;
+use crate::errno::cvt;
+use crate::fd::{AT_FDCWD, AsFd, BorrowedFd, OwnedFd, host_fd, owned_from_host};
+use crate::io::OpenFlags;
+
+/// `AT_FDCWD`—The directory argument of [`openat`] that stands for the
+/// current directory, as `rustix::fs::CWD`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::io::OpenFlags;
+///
+/// let fd = vfd::fs::openat(vfd::fs::CWD, "data.txt", OpenFlags::READ)?;
+/// # Ok(())
+/// # }
+/// ```
+// SAFETY: AT_FDCWD is never a descriptor, so there is nothing to keep open.
+pub const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(AT_FDCWD) };
+
+/// `open(path, flags)`—Opens `path` at the lowest free number, with the
+/// flags exactly as given.
+///
+/// `OpenFlags::empty()` opens for reading only, as `O_RDONLY` (which is 0)
+/// does.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::io::OpenFlags;
+///
+/// let fd = vfd::fs::open("/data/log", OpenFlags::WRITE | OpenFlags::APPEND | OpenFlags::CREATE)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
+pub fn open<P: AsRef<Path>>(path: P, flags: OpenFlags) -> io::Result<OwnedFd> {
+    owned_from_host(cvt(descriptors::open(path_str(path.as_ref())?, flags))?)
+}
+
+/// `openat(dir, path, flags)`—Opens `path` relative to the directory open
+/// at `dir` ([`CWD`] for the current directory); an absolute `path`
+/// ignores `dir`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::io::OpenFlags;
+///
+/// let dir = vfd::fs::open("/data", OpenFlags::READ | OpenFlags::DIRECTORY)?;
+/// let file = vfd::fs::openat(&dir, "notes.txt", OpenFlags::READ)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/openat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/openat.2.html)
+pub fn openat<P: AsRef<Path>>(dir: impl AsFd, path: P, flags: OpenFlags) -> io::Result<OwnedFd> {
+    let path = path_str(path.as_ref())?;
+    owned_from_host(cvt(descriptors::open_at(host_fd(dir), path, flags))?)
+}
+
+/// `fstat(fd)`—Returns the metadata of what `fd` refers to: a file, a
+/// directory, a pipe end, a socket, a terminal.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let is_pipe = vfd::fs::fstat(vfd::stdio::stdin())?.file_type().is_fifo();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
+pub fn fstat(fd: impl AsFd) -> io::Result<Metadata> {
+    cvt(descriptors::stat(host_fd(fd))).map(Metadata::from_stat)
+}
+
+/// `ftruncate(fd, size)`—Sets the size of the file open for writing at
+/// `fd`, leaving the offset where it is.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let file = vfd::fs::File::create("sparse.bin")?;
+/// vfd::fs::ftruncate(&file, 1 << 20)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/ftruncate.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/ftruncate.2.html)
+pub fn ftruncate(fd: impl AsFd, size: u64) -> io::Result<()> {
+    cvt(descriptors::truncate(host_fd(fd), size))
+}
