@@ -262,6 +262,15 @@ impl Host for VfdCtx {
 
     fn stat_at(&mut self, dir: u32, path: String, follow: bool) -> Result<FileStat, Errno> {
         let at = self.resolve(dir, &path)?;
+        if at.rel.ends_with('/') {
+            // A trailing slash makes Linux follow a final symlink whatever
+            // the flags, and accept only a directory at the end.
+            let meta = at.dir.dir.metadata(&at.rel)?;
+            if !meta.is_dir() {
+                return Err(Errno::Notdir);
+            }
+            return Ok(stat_of_metadata(&meta));
+        }
         let meta = if follow {
             at.dir.dir.metadata(&at.rel)
         } else {
@@ -359,7 +368,7 @@ impl Host for VfdCtx {
         if at.rel.ends_with('/') && !lstat_is_dir(&at)? {
             return Err(Errno::Notdir);
         }
-        Ok(at.dir.dir.remove_dir(&at.rel)?)
+        Ok(at.dir.dir.remove_dir(without_trailing_slashes(&at.rel))?)
     }
 
     fn rename_at(
@@ -369,8 +378,12 @@ impl Host for VfdCtx {
         new_dir: u32,
         new_path: String,
     ) -> Result<(), Errno> {
+        // Linux's order: the old name's parent is looked up, then the new
+        // one's, before the mounts are compared or the names looked at.
         let from = self.resolve(dir, &path)?;
+        check_parent(&from)?;
         let to = self.resolve(new_dir, &new_path)?;
+        check_parent(&to)?;
         if from.dir.mount != to.dir.mount || from.mount_point || to.mount_point {
             return Err(Errno::Xdev);
         }
@@ -379,7 +392,11 @@ impl Host for VfdCtx {
         if (from.rel.ends_with('/') || to.rel.ends_with('/')) && !lstat_is_dir(&from)? {
             return Err(Errno::Notdir);
         }
-        Ok(from.dir.dir.rename(&from.rel, &to.dir.dir, &to.rel)?)
+        Ok(from.dir.dir.rename(
+            without_trailing_slashes(&from.rel),
+            &to.dir.dir,
+            without_trailing_slashes(&to.rel),
+        )?)
     }
 
     fn chdir(&mut self, path: String) -> Result<(), Errno> {
@@ -407,6 +424,29 @@ impl Host for VfdCtx {
 fn lstat_is_dir(at: &Resolved<'_>) -> Result<bool, Errno> {
     let name = at.rel.trim_end_matches('/');
     Ok(at.dir.dir.symlink_metadata(name)?.is_dir())
+}
+
+/// That the directory holding the last component of `at` exists and is a
+/// directory (following symlinks, as a path walk does): `noent` or
+/// `notdir` as Linux's lookup of the parent gives them.
+fn check_parent(at: &Resolved<'_>) -> Result<(), Errno> {
+    let rel = without_trailing_slashes(&at.rel);
+    let parent = rel.rsplit_once('/').map_or(".", |(parent, _)| parent);
+    if at.dir.dir.metadata(parent)?.is_dir() {
+        Ok(())
+    } else {
+        Err(Errno::Notdir)
+    }
+}
+
+/// `rel` without its trailing slashes, once they have been checked to name
+/// a directory: cap-std reads `dir/` as `dir/.`, which rmdir and rename
+/// refuse (`inval`) where Linux removes or renames `dir`.
+fn without_trailing_slashes(rel: &str) -> &str {
+    match rel.trim_end_matches('/') {
+        "" => rel,
+        trimmed => trimmed,
+    }
 }
 
 impl VfdCtx {

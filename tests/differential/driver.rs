@@ -33,6 +33,7 @@ fn count(call: &Call, outcome: &Outcome) {
 /// Run `case` natively and through vfd; the first difference, with the
 /// steps that led to it, is the error.
 pub fn run(case: &Case) -> Result<(), String> {
+    let _no_spawn = crate::SPAWN_GUARD.read().unwrap_or_else(|e| e.into_inner());
     let native_tree = tree::new_tree();
     let vfd_tree = tree::new_tree();
     let mut native = Native::new(native_tree.path(), case.limit);

@@ -51,6 +51,7 @@ fn replay() -> &'static (Engine, Component) {
     static REPLAY: OnceLock<(Engine, Component)> = OnceLock::new();
     REPLAY.get_or_init(|| {
         let target = workspace().join("target").join("wasm");
+        let _spawning = crate::SPAWN_GUARD.write().unwrap_or_else(|e| e.into_inner());
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(workspace())
             .args(["build", "--release", "--target", "wasm32-wasip2"])
@@ -105,8 +106,13 @@ fn script(case: &Case, root: &Path) -> Vec<Line> {
 }
 
 /// Replay `script` in a guest over the tree at `root`: its result lines.
-fn run_guest(script: &[Line], root: &Path, limit: u32) -> Result<Vec<String>, String> {
-    let (engine, component) = replay();
+fn run_guest(
+    engine: &Engine,
+    component: &Component,
+    script: &[Line],
+    root: &Path,
+    limit: u32,
+) -> Result<Vec<String>, String> {
     let mut input = String::new();
     for line in script {
         writeln!(input, "{}", line.call).unwrap();
@@ -136,10 +142,13 @@ fn run_guest(script: &[Line], root: &Path, limit: u32) -> Result<Vec<String>, St
 /// Run `case` natively and through a guest; the first difference, with
 /// the script up to it, is the error.
 pub fn run(case: &Case) -> Result<(), String> {
+    // Built (a child process) before this case opens anything natively.
+    let (engine, component) = replay();
+    let _no_spawn = crate::SPAWN_GUARD.read().unwrap_or_else(|e| e.into_inner());
     let native_tree = tree::new_tree();
     let vfd_tree = tree::new_tree();
     let script = script(case, native_tree.path());
-    let results = run_guest(&script, vfd_tree.path(), case.limit)?;
+    let results = run_guest(engine, component, &script, vfd_tree.path(), case.limit)?;
     let mut log = String::new();
     for (i, line) in script.iter().enumerate() {
         let Some(vfd) = results.get(i) else {

@@ -8,7 +8,10 @@
 //! files, missing files, directories, symlinks and bad paths; `close`,
 //! `dup`, `dup2`, `dup3`, `dup-min`; `read`, `write`, `pread`, `pwrite`;
 //! `seek` with every whence, negative and past the end; `truncate`, `stat`;
-//! descriptor and status flags; the access mode; `pipe`. Descriptor
+//! descriptor and status flags; the access mode; `pipe`; and the
+//! directory calls `mkdir-at`, `unlink-at`, `remove-dir-at`, `rename-at`
+//! and `stat-at` on files, directories, symlinks, trailing slashes and
+//! missing paths, through the current directory or an open one. Descriptor
 //! arguments are drawn from the open numbers, the closed numbers (closed
 //! still, or reused since) and literal numbers: free ones, the numbers
 //! around the table limit, and numbers no table holds (`5000`,
@@ -57,8 +60,10 @@
 //! Linux too.
 //!
 //! Not generated: paths that lead out of the mount (vfd refuses them by
-//! design, Linux follows them), FIFOs, sockets, read-only mounts, and the
-//! directory calls (`mkdir-at`, `rename-at`...).
+//! design, Linux follows them), the mount's root as the object of a
+//! directory call (vfd answers as Linux does for a mount point, which the
+//! native tree is not), FIFOs, sockets and read-only mounts (the escape
+//! corpus and the guest `rofs` check those against Linux's answers).
 //!
 //! # Running
 //! `VFD_DIFF_CASES` sets the number of cases (default 256, about five
@@ -81,6 +86,14 @@ mod tree;
 mod virt;
 
 use proptest::test_runner::{Config, RngSeed, TestError, TestRunner};
+use std::sync::RwLock;
+
+/// Held shared while a case has native descriptors open, and exclusively
+/// while this process starts a child (the build of the replay guest). A
+/// child inherits every descriptor not marked close-on-exec, and the cases
+/// make such descriptors on purpose: a pipe's write end kept open in a
+/// child would make Linux's read of that pipe block where vfd's ends.
+pub static SPAWN_GUARD: RwLock<()> = RwLock::new(());
 
 /// The cases of a plain `cargo test`, at the host level...
 const DEFAULT_CASES: u32 = 256;

@@ -205,7 +205,62 @@ impl Native {
                 }))
             }
             Call::Pipe(cloexec, nonblock, append) => self.pipe(*cloexec, *nonblock, *append),
+            Call::Mkdir { dir, path } => {
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                let r = sys(|| unsafe { libc::mkdirat(at, path.as_ptr(), 0o777) });
+                crate::outcome::unit(r.map(drop))
+            }
+            Call::Unlink { dir, path } => self.unlink(*dir, path, 0),
+            Call::RemoveDir { dir, path } => self.unlink(*dir, path, libc::AT_REMOVEDIR),
+            Call::Rename {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            } => {
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                let (new_at, new_path) = (self.at(*new_dir), self.native_path(new_path));
+                let r =
+                    sys(|| unsafe { libc::renameat(at, path.as_ptr(), new_at, new_path.as_ptr()) });
+                crate::outcome::unit(r.map(drop))
+            }
+            Call::StatAt { dir, path, follow } => {
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                let flags = if *follow {
+                    0
+                } else {
+                    libc::AT_SYMLINK_NOFOLLOW
+                };
+                let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                let r = sys(|| unsafe { libc::fstatat(at, path.as_ptr(), &mut st, flags) });
+                crate::outcome::value(r.map(|_| stat_value(&st)))
+            }
         }
+    }
+
+    /// The native directory an `-at` call goes through: the tree's root
+    /// for AT_FDCWD (vfd's current directory is the mount).
+    fn at(&self, dir: u32) -> RawFd {
+        if dir == AT_FDCWD {
+            self.root.as_raw_fd()
+        } else {
+            self.native(dir)
+        }
+    }
+
+    /// A guest path under `/data` is the same path under the tree.
+    fn native_path(&self, path: &str) -> CString {
+        let native = match path.strip_prefix("/data/") {
+            Some(rest) => self.root_path.join(rest),
+            None => PathBuf::from(path),
+        };
+        CString::new(native.as_os_str().as_bytes()).unwrap()
+    }
+
+    fn unlink(&mut self, dir: u32, path: &str, flags: i32) -> Outcome {
+        let (at, path) = (self.at(dir), self.native_path(path));
+        let r = sys(|| unsafe { libc::unlinkat(at, path.as_ptr(), flags) });
+        crate::outcome::unit(r.map(drop))
     }
 
     fn open(&mut self, dir: u32, path: &str, bits: OpenBits) -> Outcome {
@@ -239,17 +294,7 @@ impl Native {
             };
             return errno.into();
         }
-        let at = if dir == AT_FDCWD {
-            self.root.as_raw_fd()
-        } else {
-            self.native(dir)
-        };
-        // A guest path under `/data` is the same path under the tree.
-        let native_path = match path.strip_prefix("/data/") {
-            Some(rest) => self.root_path.join(rest),
-            None => PathBuf::from(path),
-        };
-        let cpath = CString::new(native_path.as_os_str().as_bytes()).unwrap();
+        let (at, cpath) = (self.at(dir), self.native_path(path));
         match sys(|| unsafe { libc::openat(at, cpath.as_ptr(), flags, 0o666) }) {
             Ok(n) => Outcome::Ok(Value::Fd(self.install_lowest(n))),
             Err(e) => e.into(),
@@ -450,20 +495,7 @@ impl Native {
         let n = self.native(fd);
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
         match sys(|| unsafe { libc::fstat(n, &mut st) }) {
-            Ok(_) => Outcome::Ok(Value::Stat {
-                kind: match st.st_mode & libc::S_IFMT {
-                    libc::S_IFREG => "regular-file",
-                    libc::S_IFDIR => "directory",
-                    libc::S_IFLNK => "symlink",
-                    libc::S_IFIFO => "pipe",
-                    libc::S_IFSOCK => "socket",
-                    libc::S_IFCHR => "character-device",
-                    libc::S_IFBLK => "block-device",
-                    _ => "unknown",
-                },
-                size: st.st_size as u64,
-                links: st.st_nlink,
-            }),
+            Ok(_) => Outcome::Ok(stat_value(&st)),
             Err(e) => e.into(),
         }
     }
@@ -496,5 +528,23 @@ impl Native {
         self.table.insert(first, r);
         self.table.insert(second, w);
         Outcome::Ok(Value::Pair(first, second))
+    }
+}
+
+/// What both trees agree on in a `struct stat`.
+fn stat_value(st: &libc::stat) -> Value {
+    Value::Stat {
+        kind: match st.st_mode & libc::S_IFMT {
+            libc::S_IFREG => "regular-file",
+            libc::S_IFDIR => "directory",
+            libc::S_IFLNK => "symlink",
+            libc::S_IFIFO => "pipe",
+            libc::S_IFSOCK => "socket",
+            libc::S_IFCHR => "character-device",
+            libc::S_IFBLK => "block-device",
+            _ => "unknown",
+        },
+        size: st.st_size as u64,
+        links: st.st_nlink,
     }
 }

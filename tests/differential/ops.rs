@@ -110,6 +110,35 @@ pub const OTHERS: &[&str] = &[
 /// Absolute paths for `open-at`, which then ignores its directory.
 pub const ABSOLUTE: &[&str] = &["/data/a", "/data/new", "/data/sub"];
 
+/// The paths of the directory calls (`mkdir-at`, `unlink-at`,
+/// `remove-dir-at`, `rename-at`, `stat-at`): names to create, files,
+/// directories full and empty, symlinks to each, trailing slashes, and
+/// paths through a file or a missing directory. Never the mount's root
+/// (vfd answers for a mount point, which the native tree is not).
+pub const DIR_PATHS: &[&str] = &[
+    "new",
+    "newdir",
+    "newdir/x",
+    "newdir/",
+    "sub",
+    "sub/",
+    "sub/y",
+    "sub/z",
+    "a",
+    "a/",
+    "b",
+    "link",
+    "link/",
+    "dlink",
+    "dlink/",
+    "dangle",
+    "dangle/",
+    "nodir/x",
+    "a/x",
+    "/data/newdir",
+    "/data/sub/y",
+];
+
 /// One generated step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -149,6 +178,34 @@ pub enum Op {
     GetAccessMode(Fd),
     /// pipe2(2) with (cloexec, nonblock, append): append is EINVAL.
     Pipe(bool, bool, bool),
+    /// mkdirat(2) of `path` through `dir`.
+    Mkdir {
+        dir: Fd,
+        path: &'static str,
+    },
+    /// unlinkat(2) without AT_REMOVEDIR.
+    Unlink {
+        dir: Fd,
+        path: &'static str,
+    },
+    /// unlinkat(2) with AT_REMOVEDIR.
+    RemoveDir {
+        dir: Fd,
+        path: &'static str,
+    },
+    /// renameat(2).
+    Rename {
+        dir: Fd,
+        path: &'static str,
+        new_dir: Fd,
+        new_path: &'static str,
+    },
+    /// fstatat(2), with AT_SYMLINK_NOFOLLOW unless `follow`.
+    StatAt {
+        dir: Fd,
+        path: &'static str,
+        follow: bool,
+    },
 }
 
 /// A generated test case: the table limit and the steps.
@@ -188,6 +245,29 @@ pub enum Call {
     SetStatusFlags(u32, bool, bool),
     GetAccessMode(u32),
     Pipe(bool, bool, bool),
+    Mkdir {
+        dir: u32,
+        path: String,
+    },
+    Unlink {
+        dir: u32,
+        path: String,
+    },
+    RemoveDir {
+        dir: u32,
+        path: String,
+    },
+    Rename {
+        dir: u32,
+        path: String,
+        new_dir: u32,
+        new_path: String,
+    },
+    StatAt {
+        dir: u32,
+        path: String,
+        follow: bool,
+    },
 }
 
 /// The bytes step `step` writes: a different run of letters each step, so
@@ -241,6 +321,34 @@ impl Op {
             Op::SetStatusFlags(f, a, n) => Call::SetStatusFlags(fd(f), *a, *n),
             Op::GetAccessMode(f) => Call::GetAccessMode(fd(f)),
             Op::Pipe(c, n, a) => Call::Pipe(*c, *n, *a),
+            Op::Mkdir { dir, path } => Call::Mkdir {
+                dir: fd(dir),
+                path: path.to_string(),
+            },
+            Op::Unlink { dir, path } => Call::Unlink {
+                dir: fd(dir),
+                path: path.to_string(),
+            },
+            Op::RemoveDir { dir, path } => Call::RemoveDir {
+                dir: fd(dir),
+                path: path.to_string(),
+            },
+            Op::Rename {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            } => Call::Rename {
+                dir: fd(dir),
+                path: path.to_string(),
+                new_dir: fd(new_dir),
+                new_path: new_path.to_string(),
+            },
+            Op::StatAt { dir, path, follow } => Call::StatAt {
+                dir: fd(dir),
+                path: path.to_string(),
+                follow: *follow,
+            },
         }
     }
 }
@@ -380,6 +488,26 @@ fn op() -> impl Strategy<Value = Op> {
         1 => fd().prop_map(Op::GetAccessMode).boxed(),
         1 => (any_bool(), any_bool(), prop::bool::weighted(0.1))
             .prop_map(|(c, n, a)| Op::Pipe(c, n, a))
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS))
+            .prop_map(|(dir, path)| Op::Mkdir { dir, path })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS))
+            .prop_map(|(dir, path)| Op::Unlink { dir, path })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS))
+            .prop_map(|(dir, path)| Op::RemoveDir { dir, path })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS), dir_fd(), select(DIR_PATHS))
+            .prop_map(|(dir, path, new_dir, new_path)| Op::Rename {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS), any_bool())
+            .prop_map(|(dir, path, follow)| Op::StatAt { dir, path, follow })
             .boxed(),
     ]
 }

@@ -136,3 +136,79 @@ fn pwrite_past_the_largest_offset_is_einval_before_ebadf() {
         ],
     });
 }
+
+/// Found with the directory calls: cap-std reads `sub/` as `sub/.`, so
+/// rmdir of a full directory with a trailing slash was EINVAL (Linux:
+/// ENOTEMPTY), and of an empty one refused to remove it.
+#[test]
+fn rmdir_with_a_trailing_slash_is_rmdir_of_the_directory() {
+    check(&Case {
+        limit: 64,
+        ops: vec![
+            RemoveDir {
+                dir: Num(AT_FDCWD),
+                path: "sub/",
+            },
+            Mkdir {
+                dir: Num(AT_FDCWD),
+                path: "newdir",
+            },
+            RemoveDir {
+                dir: Num(AT_FDCWD),
+                path: "newdir/",
+            },
+        ],
+    });
+}
+
+/// Found with the directory calls: fstatat of `file/` stat'ed the file
+/// (Linux: ENOTDIR), and a trailing slash follows a final symlink even
+/// with AT_SYMLINK_NOFOLLOW.
+#[test]
+fn stat_at_with_a_trailing_slash_wants_a_directory() {
+    check(&Case {
+        limit: 64,
+        ops: vec![
+            StatAt {
+                dir: Num(AT_FDCWD),
+                path: "a/",
+                follow: true,
+            },
+            StatAt {
+                dir: Num(AT_FDCWD),
+                path: "dlink/",
+                follow: false,
+            },
+        ],
+    });
+}
+
+/// Found with the directory calls: Linux looks up both parents of a
+/// rename (ENOENT, ENOTDIR, EBADF) before it looks at either name or
+/// compares mounts.
+#[test]
+fn rename_looks_up_both_parents_first() {
+    check(&Case {
+        limit: 64,
+        ops: vec![
+            Rename {
+                dir: Num(AT_FDCWD),
+                path: "link/",
+                new_dir: Num(AT_FDCWD),
+                new_path: "newdir/x",
+            },
+            Rename {
+                dir: Num(AT_FDCWD),
+                path: "nodir/x",
+                new_dir: Num(2),
+                new_path: "new",
+            },
+            Rename {
+                dir: Num(AT_FDCWD),
+                path: "sub/",
+                new_dir: Num(AT_FDCWD),
+                new_path: "newdir/",
+            },
+        ],
+    });
+}

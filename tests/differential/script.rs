@@ -47,6 +47,16 @@ pub fn call_line(call: &Call) -> String {
         Call::SetStatusFlags(fd, a, n) => format!("setfl {fd} {} {}", bit(*a), bit(*n)),
         Call::GetAccessMode(fd) => format!("access {fd}"),
         Call::Pipe(c, n, a) => format!("pipe {} {} {}", bit(*c), bit(*n), bit(*a)),
+        Call::Mkdir { dir, path } => format!("mkdir {dir} {path}"),
+        Call::Unlink { dir, path } => format!("unlink {dir} {path}"),
+        Call::RemoveDir { dir, path } => format!("rmdir {dir} {path}"),
+        Call::Rename {
+            dir,
+            path,
+            new_dir,
+            new_path,
+        } => format!("rename {dir} {path} {new_dir} {new_path}"),
+        Call::StatAt { dir, path, follow } => format!("statat {dir} {path} {}", bit(*follow)),
     }
 }
 

@@ -209,6 +209,22 @@ impl Virt {
                 Pipes::pipe(c, fd_flags(cloexec), status_flags(append, nonblock))
                     .map(|(r, w)| Value::Pair(r, w)),
             ),
+            Call::Mkdir { dir, path } => unit(c.mkdir_at(dir, path)),
+            Call::Unlink { dir, path } => unit(c.unlink_at(dir, path)),
+            Call::RemoveDir { dir, path } => unit(c.remove_dir_at(dir, path)),
+            Call::Rename {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            } => unit(c.rename_at(dir, path, new_dir, new_path)),
+            Call::StatAt { dir, path, follow } => {
+                value(c.stat_at(dir, path, follow).map(|s| Value::Stat {
+                    kind: kind(s.file_type),
+                    size: s.size,
+                    links: s.link_count,
+                }))
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The descriptor-level calls of `rustix::fs`: `open`, `openat`, `fstat`,
-//! `ftruncate`, taking the open flags as given.
+//! `ftruncate`, taking the open flags as given, and the `-at` calls on
+//! names (`mkdirat`, `unlinkat`, `renameat`, `statat`).
 //!
 //! [`OpenOptions`](super::OpenOptions) applies std's rules before the host
 //! sees a call (no access mode at all, or `create` without write access,
@@ -117,4 +118,143 @@ pub fn fstat(fd: impl AsFd) -> io::Result<Metadata> {
 ///  - [Linux](https://man7.org/linux/man-pages/man2/ftruncate.2.html)
 pub fn ftruncate(fd: impl AsFd, size: u64) -> io::Result<()> {
     cvt(descriptors::truncate(host_fd(fd), size))
+}
+
+wit_bindgen::rt::bitflags::bitflags! {
+    /// The `AT_*` flags of [`unlinkat`] and [`statat`], as
+    /// `rustix::fs::AtFlags`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn main() -> std::io::Result<()> {
+    /// use vfd::fs::{AtFlags, CWD};
+    ///
+    /// vfd::fs::unlinkat(CWD, "empty-dir", AtFlags::REMOVEDIR)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct AtFlags: u8 {
+        /// `AT_REMOVEDIR`: [`unlinkat`] removes an empty directory, as
+        /// rmdir(2).
+        const REMOVEDIR = 1 << 0;
+        /// `AT_SYMLINK_NOFOLLOW`: [`statat`] reports a final symlink
+        /// itself, as lstat(2).
+        const SYMLINK_NOFOLLOW = 1 << 1;
+    }
+}
+
+/// `mkdirat(dir, path)`—Creates an empty directory at `path`, relative to
+/// the directory open at `dir` ([`CWD`] for the current directory).
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// vfd::fs::mkdirat(vfd::fs::CWD, "out")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/mkdirat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/mkdirat.2.html)
+pub fn mkdirat<P: AsRef<Path>>(dir: impl AsFd, path: P) -> io::Result<()> {
+    cvt(descriptors::mkdir_at(
+        host_fd(dir),
+        path_str(path.as_ref())?,
+    ))
+}
+
+/// `unlinkat(dir, path, flags)`—Removes a file or symlink, or with
+/// [`AtFlags::REMOVEDIR`] an empty directory, relative to `dir`.
+///
+/// [`AtFlags::SYMLINK_NOFOLLOW`] is not a flag of unlinkat: `EINVAL`, as
+/// on Linux.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::fs::{AtFlags, CWD};
+///
+/// vfd::fs::unlinkat(CWD, "stale.lock", AtFlags::empty())?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlinkat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/unlinkat.2.html)
+pub fn unlinkat<P: AsRef<Path>>(dir: impl AsFd, path: P, flags: AtFlags) -> io::Result<()> {
+    if flags.contains(AtFlags::SYMLINK_NOFOLLOW) {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let (dir, path) = (host_fd(dir), path_str(path.as_ref())?);
+    cvt(if flags.contains(AtFlags::REMOVEDIR) {
+        descriptors::remove_dir_at(dir, path)
+    } else {
+        descriptors::unlink_at(dir, path)
+    })
+}
+
+/// `renameat(old_dir, old_path, new_dir, new_path)`—Renames, each path
+/// relative to its own directory. Both must lie in the same mount, else
+/// `EXDEV`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::fs::CWD;
+///
+/// vfd::fs::renameat(CWD, "draft.txt", CWD, "final.txt")?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/renameat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/renameat.2.html)
+pub fn renameat<P: AsRef<Path>, Q: AsRef<Path>>(
+    old_dir: impl AsFd,
+    old_path: P,
+    new_dir: impl AsFd,
+    new_path: Q,
+) -> io::Result<()> {
+    cvt(descriptors::rename_at(
+        host_fd(old_dir),
+        path_str(old_path.as_ref())?,
+        host_fd(new_dir),
+        path_str(new_path.as_ref())?,
+    ))
+}
+
+/// `fstatat(dir, path, flags)`—Returns the metadata of `path`, relative to
+/// `dir`; with [`AtFlags::SYMLINK_NOFOLLOW`], of a final symlink itself.
+///
+/// [`AtFlags::REMOVEDIR`] is not a flag of fstatat: `EINVAL`, as on Linux.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::fs::{AtFlags, CWD};
+///
+/// let is_link = vfd::fs::statat(CWD, "current", AtFlags::SYMLINK_NOFOLLOW)?.is_symlink();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstatat.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/fstatat.2.html)
+pub fn statat<P: AsRef<Path>>(dir: impl AsFd, path: P, flags: AtFlags) -> io::Result<Metadata> {
+    if flags.contains(AtFlags::REMOVEDIR) {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let follow = !flags.contains(AtFlags::SYMLINK_NOFOLLOW);
+    let stat = descriptors::stat_at(host_fd(dir), path_str(path.as_ref())?, follow);
+    cvt(stat).map(Metadata::from_stat)
 }

@@ -5,8 +5,9 @@
 //! Paths must be UTF-8; any other path is `InvalidInput`.
 //!
 //! Next to std's types are the descriptor-level calls of `rustix::fs`
-//! ([`open`], [`openat`], [`fstat`], [`ftruncate`]), which take the open
-//! flags as C does.
+//! ([`open`], [`openat`], [`fstat`], [`ftruncate`], [`mkdirat`],
+//! [`unlinkat`], [`renameat`], [`statat`]), which take the flags and the
+//! directory descriptors as C does.
 
 mod at;
 mod dir;
@@ -17,7 +18,7 @@ mod open_options;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-pub use at::{CWD, fstat, ftruncate, open, openat};
+pub use at::{AtFlags, CWD, fstat, ftruncate, mkdirat, open, openat, renameat, statat, unlinkat};
 pub use dir::{DirEntry, ReadDir, read_dir};
 pub use file::File;
 pub use metadata::{FileType, Metadata};

@@ -17,6 +17,8 @@
 //! getfd FD              dup3 FD TARGET C  pread FD LEN OFF  truncate FD SIZE
 //! setfd FD C            dupmin FD MIN C   pwrite FD DATA OFF
 //! getfl FD              setfl FD A N      access FD         pipe C N A
+//! mkdir DIR PATH        unlink DIR PATH   rmdir DIR PATH    statat DIR PATH FOLLOW
+//! rename DIR PATH NEWDIR NEWPATH
 //! ```
 //!
 //! `BITS` are the open flags in the WIT's order (read = 1, write = 2,
@@ -28,6 +30,7 @@
 
 use std::io::{self, BufWriter, Read, SeekFrom, Write};
 use vfd::fd::{BorrowedFd, IntoRawFd, RawFd};
+use vfd::fs::AtFlags;
 use vfd::io::{AccessMode, FdFlags, OpenFlags, StatusFlags};
 use vfd::poll::{PollFd, PollFlags};
 use vfd_test_guests::errno;
@@ -249,6 +252,36 @@ fn replay(line: &str) -> io::Result<String> {
             let (nonblock, append) = (args.flag(), args.flag());
             let (r, w) = vfd::pipe::pipe_with(flags, status_flags(append, nonblock))?;
             format!("pair {} {}", r.into_raw_fd(), w.into_raw_fd())
+        }
+        "mkdir" => {
+            let (dir, path) = (args.fd(), args.word());
+            vfd::fs::mkdirat(dir, path)?;
+            "ok".into()
+        }
+        "unlink" => {
+            let (dir, path) = (args.fd(), args.word());
+            vfd::fs::unlinkat(dir, path, AtFlags::empty())?;
+            "ok".into()
+        }
+        "rmdir" => {
+            let (dir, path) = (args.fd(), args.word());
+            vfd::fs::unlinkat(dir, path, AtFlags::REMOVEDIR)?;
+            "ok".into()
+        }
+        "rename" => {
+            let (dir, path, new_dir, new_path) = (args.fd(), args.word(), args.fd(), args.word());
+            vfd::fs::renameat(dir, path, new_dir, new_path)?;
+            "ok".into()
+        }
+        "statat" => {
+            let (dir, path) = (args.fd(), args.word());
+            let flags = if args.flag() {
+                AtFlags::empty()
+            } else {
+                AtFlags::SYMLINK_NOFOLLOW
+            };
+            let meta = vfd::fs::statat(dir, path, flags)?;
+            format!("stat {} {} {}", kind(&meta), meta.len(), meta.nlink())
         }
         other => panic!("unknown call in the script: {other}"),
     })
