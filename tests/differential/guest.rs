@@ -51,7 +51,9 @@ fn replay() -> &'static (Engine, Component) {
     static REPLAY: OnceLock<(Engine, Component)> = OnceLock::new();
     REPLAY.get_or_init(|| {
         let target = workspace().join("target").join("wasm");
-        let _spawning = crate::SPAWN_GUARD.write().unwrap_or_else(|e| e.into_inner());
+        let _spawning = crate::SPAWN_GUARD
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(workspace())
             .args(["build", "--release", "--target", "wasm32-wasip2"])
