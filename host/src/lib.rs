@@ -44,6 +44,7 @@
 
 pub mod bindings;
 mod command;
+pub mod compose;
 mod ctx;
 mod description;
 mod descriptors;

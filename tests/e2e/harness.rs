@@ -1,16 +1,18 @@
 //! Running guest programs for the end-to-end tests: through the host
-//! library (a `Store` with wasmtime-wasi and vfd, as an embedder has it)
-//! and through the `vfd run` command.
+//! library (a `Store` with wasmtime-wasi and vfd, as an embedder has it),
+//! through the `vfd run` command, and composed with the wasm layer under
+//! plain wasmtime-wasi (as `wasmtime run` has it, with no vfd host code).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use vfd_host::{MountPerms, Ownership, VfdCtx};
-use wasmtime::Engine;
-use wasmtime::component::Component;
-use wasmtime_wasi::WasiCtx;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store};
+use wasmtime_wasi::p2::bindings::sync::Command as WasiCommand;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 /// What a guest run produced.
 #[derive(Debug)]
@@ -208,4 +210,127 @@ pub fn run_cli_with(fixture: &Fixture, flags: &[&str], name: &str, args: &[&str]
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// The wasm layer the composed mode plugs in: the one built into vfd
+/// (host/build.rs), which is what `vfd compose` uses.
+pub fn layer() -> &'static [u8] {
+    vfd_host::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+/// `name` composed with the layer, as `vfd compose` writes it, once per
+/// guest.
+pub fn composed_bytes(name: &str) -> std::sync::Arc<Vec<u8>> {
+    type Cache = Mutex<HashMap<String, std::sync::Arc<Vec<u8>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(bytes) = cache.lock().unwrap().get(name) {
+        return bytes.clone();
+    }
+    let guest = std::fs::read(guest(name)).unwrap();
+    let bytes = vfd_host::compose::compose(&guest, layer())
+        .unwrap_or_else(|e| panic!("cannot compose {name}: {e:#}"));
+    let bytes = std::sync::Arc::new(bytes);
+    cache.lock().unwrap().insert(name.to_owned(), bytes.clone());
+    bytes
+}
+
+/// `name` composed with the layer and compiled, once per guest.
+pub fn composed(name: &str) -> Component {
+    static CACHE: OnceLock<Mutex<HashMap<String, Component>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().unwrap().get(name) {
+        return c.clone();
+    }
+    let c = Component::new(engine(), &*composed_bytes(name)).unwrap();
+    cache.lock().unwrap().insert(name.to_owned(), c.clone());
+    c
+}
+
+/// A store's data with WASI alone: what `wasmtime run` gives a component.
+struct Plain {
+    wasi: WasiCtx,
+    table: ResourceTable,
+}
+
+impl WasiView for Plain {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Run a wasi:cli command under wasmtime-wasi p2 and nothing else, and
+/// return its exit status as `vfd_host::run_command` does.
+pub fn run_plain(component: &Component, wasi: WasiCtx) -> wasmtime::Result<i32> {
+    let mut linker = Linker::<Plain>::new(engine());
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    let data = Plain {
+        wasi,
+        table: ResourceTable::new(),
+    };
+    let mut store = Store::new(engine(), data);
+    let command = WasiCommand::instantiate(&mut store, component, &linker)?;
+    match command.wasi_cli_run().call_run(&mut store) {
+        Ok(Ok(())) => Ok(0),
+        Ok(Err(())) => Ok(1),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => Ok(exit.0),
+            None => Err(e),
+        },
+    }
+}
+
+/// The WASI context the composed mode gives a guest, as `wasmtime run`
+/// would: the fixture's `mnt` preopened read-write at /data and `ro`
+/// read-only at /ro (`--dir`), TCP and UDP usable but no address granted
+/// (the CLI's defaults until `-S inherit-network`), stdout and stderr
+/// captured.
+pub fn composed_wasi(
+    fixture: &Fixture,
+    name: &str,
+    args: &[&str],
+) -> (WasiCtxBuilder, MemoryOutputPipe, MemoryOutputPipe) {
+    let stdout = MemoryOutputPipe::new(64 << 20);
+    let stderr = MemoryOutputPipe::new(1 << 20);
+    let mut b = WasiCtx::builder();
+    b.args(&[name])
+        .args(args)
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .allow_tcp(true)
+        .allow_udp(true);
+    b.preopened_dir(fixture.path("mnt"), "/data", FsPerms::ReadWrite)
+        .unwrap();
+    b.preopened_dir(fixture.path("ro"), "/ro", FsPerms::ReadOnly)
+        .unwrap();
+    (b, stdout, stderr)
+}
+
+/// Run `name` with `args` composed with the layer, under plain
+/// wasmtime-wasi, with the fixture's WASI context changed by `configure`
+/// (a network grant, stdin).
+pub fn run_composed_with(
+    fixture: &Fixture,
+    name: &str,
+    args: &[&str],
+    configure: impl FnOnce(&mut WasiCtxBuilder),
+) -> Output {
+    let (mut b, stdout, stderr) = composed_wasi(fixture, name, args);
+    configure(&mut b);
+    let code = run_plain(&composed(name), b.build())
+        .unwrap_or_else(|e| panic!("composed guest {name} trapped: {e:?}"));
+    Output {
+        code,
+        stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
+    }
+}
+
+/// Run `name` with `args` composed with the layer, under plain
+/// wasmtime-wasi.
+pub fn run_composed(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
+    run_composed_with(fixture, name, args, |_| {})
 }

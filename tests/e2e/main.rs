@@ -1,8 +1,10 @@
 //! End-to-end tests: guest programs built for wasm32-wasip2, run through
-//! the host library and through the `vfd` command, against real host
-//! files in a temporary directory.
+//! the host library, through the `vfd` command, and composed with the wasm
+//! layer under plain wasmtime-wasi, against real host files in a temporary
+//! directory.
 
 mod cli;
+mod compose;
 mod escape;
 mod examples;
 mod guests;

@@ -15,7 +15,7 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 /// Features for the host-side checks: the fuzz driver is linted and its
 /// stand-in tested along with everything else.
 const FEATURES: &str = "vfd-host/fuzzing";
-const GUEST_PACKAGES: [&str; 3] = ["vfd", "vfd-examples", "vfd-test-guests"];
+const GUEST_PACKAGES: [&str; 4] = ["vfd", "vfd-examples", "vfd-test-guests", "vfd-layer"];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -2,7 +2,9 @@
 //!
 //! `vfd run` mirrors `wasmtime run`: the guest gets wasmtime-wasi p2 as
 //! usual, plus the `vfd:posix` interfaces over its own descriptor table.
+//! `vfd compose` makes a guest runnable without vfd's host code.
 
+mod compose;
 mod fd_spec;
 
 use anyhow::{Context, Result, bail};
@@ -27,6 +29,9 @@ struct Cli {
 enum Commands {
     /// Run a wasi:cli command component with vfd descriptors.
     Run(RunArgs),
+    /// Compose a guest with the wasm layer, to run it on a stock runtime
+    /// (`wasmtime run`).
+    Compose(compose::ComposeArgs),
 }
 
 #[derive(Parser)]
@@ -95,6 +100,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Commands::Run(args) => run(args),
+        Commands::Compose(args) => compose::compose(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,145 @@
+//! Composition: a guest and the wasm build of the layer as one component,
+//! for runtimes that cannot load host code (`wasmtime run`).
+//!
+//! This is what `wac plug --plug vfd_layer.wasm guest.wasm` does, done
+//! in-process with `wac-graph`: the layer is instantiated once, its
+//! `vfd:posix/*` exports are the guest's matching imports, and every other
+//! import of either (the `wasi:*` interfaces) becomes an import of the
+//! result, shared by both. The result exports what the guest exports
+//! (`wasi:cli/run` for a command).
+
+use anyhow::{Context, Result, bail};
+use wac_graph::types::{Package, Types, are_semver_compatible};
+use wac_graph::{CompositionGraph, EncodeOptions, Processor};
+
+/// The namespace of the interfaces the layer provides.
+const VFD_NAMESPACE: &str = "vfd:";
+
+/// What `vfd compose` says when the binary carries no layer.
+pub const NO_EMBEDDED_LAYER: &str = "this vfd was built without the wasm layer: run \
+     `rustup target add wasm32-wasip2` and rebuild, or pass --layer";
+
+/// The layer's component (`vfd-layer` built for wasm32-wasip2), as the
+/// build script embedded it; empty when it could not be built.
+static EMBEDDED_LAYER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vfd_layer.wasm"));
+
+/// The wasm layer embedded in this build, if the build script could build
+/// it (it needs the wasm32-wasip2 target).
+pub fn embedded_layer() -> Option<&'static [u8]> {
+    (!EMBEDDED_LAYER.is_empty()).then_some(EMBEDDED_LAYER)
+}
+
+/// The embedded layer, or an error saying why this build has none.
+pub fn require_embedded_layer() -> Result<&'static [u8]> {
+    match embedded_layer() {
+        Some(layer) => Ok(layer),
+        None => bail!("{NO_EMBEDDED_LAYER} ({})", env!("VFD_LAYER_STATUS")),
+    }
+}
+
+/// Plug `layer` (a component exporting `vfd:posix` interfaces) into
+/// `guest` (a component importing some of them) and return the encoded
+/// composition.
+///
+/// Each `vfd:*` import of the guest must be exported by the layer, under
+/// the same name or a semver-compatible version of it (`@0.1.0` and
+/// `@0.1.2`, not `@0.2.0`); a guest that imports no `vfd:*` interface is
+/// refused, since there would be nothing to plug.
+pub fn compose(guest: &[u8], layer: &[u8]) -> Result<Vec<u8>> {
+    let mut graph = CompositionGraph::new();
+    let guest = Package::from_bytes("vfd:guest", None, guest, graph.types_mut())
+        .context("the guest is not a valid WebAssembly component")?;
+    let layer = Package::from_bytes("vfd:layer", None, layer, graph.types_mut())
+        .context("the layer is not a valid WebAssembly component")?;
+    let guest = graph.register_package(guest)?;
+    let layer = graph.register_package(layer)?;
+
+    let guest_world = &graph.types()[graph[guest].ty()];
+    let layer_world = &graph.types()[graph[layer].ty()];
+    let wanted: Vec<String> = guest_world
+        .imports
+        .keys()
+        .filter(|name| name.starts_with(VFD_NAMESPACE))
+        .cloned()
+        .collect();
+    if wanted.is_empty() {
+        bail!(
+            "the guest imports no vfd interface (only {}): it does not use vfd, so it runs as it is",
+            list(guest_world.imports.keys())
+        );
+    }
+    let offered: Vec<String> = layer_world.exports.keys().cloned().collect();
+    let guest_exports: Vec<String> = guest_world.exports.keys().cloned().collect();
+
+    let layer_instance = graph.instantiate(layer);
+    let guest_instance = graph.instantiate(guest);
+    for import in &wanted {
+        let export = offered
+            .iter()
+            .find(|e| *e == import)
+            .or_else(|| offered.iter().find(|e| are_semver_compatible(e, import)))
+            .with_context(|| {
+                format!(
+                    "the guest imports `{import}`, which the layer does not export \
+                     (it exports {}): build the guest and the layer from the same vfd:posix version",
+                    list(offered.iter())
+                )
+            })?;
+        let item = graph
+            .alias_instance_export(layer_instance, export)
+            .with_context(|| format!("the layer's export `{export}`"))?;
+        graph
+            .set_instantiation_argument(guest_instance, import, item)
+            .with_context(|| {
+                format!("the layer's `{export}` does not match the guest's import `{import}`")
+            })?;
+    }
+    for name in &guest_exports {
+        let item = graph
+            .alias_instance_export(guest_instance, name)
+            .with_context(|| format!("the guest's export `{name}`"))?;
+        graph
+            .export(item, name)
+            .with_context(|| format!("exporting the guest's `{name}`"))?;
+    }
+    let bytes = graph
+        .encode(EncodeOptions {
+            processor: Some(Processor {
+                name: "vfd compose",
+                version: env!("CARGO_PKG_VERSION"),
+            }),
+            ..EncodeOptions::default()
+        })
+        .context("encoding the composition")?;
+
+    let left: Vec<String> = imports(&bytes)?
+        .into_iter()
+        .filter(|name| name.starts_with(VFD_NAMESPACE))
+        .collect();
+    if !left.is_empty() {
+        bail!(
+            "the composition still imports {}: the layer itself imports vfd interfaces",
+            list(left.iter())
+        );
+    }
+    Ok(bytes)
+}
+
+/// The names a component imports (`wasi:filesystem/types@0.2.6`...), in
+/// its order.
+pub fn imports(component: &[u8]) -> Result<Vec<String>> {
+    let mut types = Types::default();
+    let package = Package::from_bytes("vfd:inspected", None, component, &mut types)
+        .context("not a valid WebAssembly component")?;
+    Ok(types[package.ty()].imports.keys().cloned().collect())
+}
+
+/// `a`, `b`, `c` for an error message.
+fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    if names.is_empty() {
+        "nothing".into()
+    } else {
+        names.join(", ")
+    }
+}

@@ -1,0 +1,74 @@
+//! vfd-layer: vfd as a wasm component, for runtimes that cannot load host
+//! code (`wasmtime run`).
+//!
+//! The component exports every `vfd:posix` interface (the `layer` world
+//! of `wit/layer.wit`) and imports only standard WASI 0.2. Composed with a
+//! guest (`vfd compose`), it gives the guest vfd's descriptor model with
+//! nothing but wasi:* left to import.
+//!
+//! It shares the descriptor table's rules with the host build (the
+//! `vfd-table` crate). What differs is the object layer:
+//! - files and directories are wasi:filesystem descriptors, which have no
+//!   offset: the open description keeps it and does positional I/O;
+//! - mounts are the runtime's preopens, at their names;
+//! - stdio are the wasi:cli streams;
+//! - pipes and socket pairs live in memory inside the instance;
+//! - poll waits on wasi:io pollables;
+//! - sockets are wasi:sockets.
+//!
+//! Everything a guest sends is untrusted: every mistake is an errno, never
+//! a trap or a panic, and no allocation is sized by the guest beyond the
+//! read cap.
+//!
+//! # Differences from the host build
+//! - Nothing is handed in: a composed guest starts with 0, 1 and 2 (the
+//!   runtime's stdio) and the preopens, and its table limit comes from the
+//!   `VFD_MAX_FDS` environment variable ([`MAX_FDS_VAR`]) instead of
+//!   `--max-fds`.
+//! - Pipes and socket pairs live inside one instance, so they cannot join
+//!   two guests, and nothing can change them while a call waits: a
+//!   blocking read of an empty pipe whose writer is open, a blocking write
+//!   to a full pipe whose reader is open, and a `poll` with no time limit
+//!   on in-memory objects only, all of which would wait for ever on Linux,
+//!   fail with `again` at once.
+//! - `append` writes land at the size `stat` reports, so they are atomic
+//!   within the instance only; a file's `inode` is wasi:filesystem's
+//!   metadata hash; SEEK_END on a directory counts from the largest
+//!   offset, as ext4 does (the filesystem decides on Linux: tmpfs says
+//!   `inval`), and only the `loff_t` limit bounds a seek (ext4 also
+//!   refuses offsets past 16 TiB).
+//! - Read-only preopens replay Linux's main checks before `rofs`, without
+//!   the permission-bit (`acces`) and FIFO cases the host build adds.
+//! - The network policy is the runtime's; TCP_NODELAY is remembered, not
+//!   applied, and SO_REUSEADDR is what wasmtime always sets.
+//! - Status flags of stdio are the layer's own: O_NONBLOCK on fd 1 does
+//!   not reach the runtime's stdout. There is no dev-mode report.
+
+pub mod bindings;
+mod description;
+mod descriptors;
+mod errno;
+mod handles;
+mod mounts;
+mod object;
+mod pipes;
+mod poll;
+mod readonly;
+mod sockets;
+mod state;
+
+pub use description::MAX_READ_LEN;
+pub use handles::MAX_HANDLES;
+pub use mounts::{NAME_MAX, PATH_MAX};
+pub use object::pipe::{PIPE_BUF, PIPE_CAPACITY};
+pub use state::{AT_FDCWD, MAX_FDS_VAR};
+
+/// The component: the type every exported interface is implemented on.
+pub struct Layer;
+
+// The exports exist in the wasm build only: on the host target (where the
+// unit tests run) the crate is a plain library, and symbol names such as
+// `vfd:posix/descriptors@0.1.0#open` would not even link into a native
+// shared object.
+#[cfg(target_arch = "wasm32")]
+bindings::export!(Layer with_types_in bindings);

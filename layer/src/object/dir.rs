@@ -1,0 +1,156 @@
+//! Directories: a preopen (a mount) or a directory opened under one.
+
+use super::{File, Object, file_type_of, fs_stat};
+use crate::bindings::{DirEntry, Errno, FileStat, OpenFlags};
+use crate::errno;
+use wasip2::filesystem::types::{
+    Descriptor, DescriptorFlags, DescriptorType, ErrorCode, PathFlags,
+};
+
+/// A wasi:filesystem directory descriptor, and where it lies.
+#[derive(Debug)]
+pub struct Dir {
+    /// The descriptor: paths relative to it cannot leave its preopen.
+    pub fd: Descriptor,
+    /// False under a read-only preopen (one the runtime gave without
+    /// `mutate-directory`): changes fail as under a read-only bind mount
+    /// on Linux (see `readonly`).
+    pub writable: bool,
+    /// Which mount it lies in: a rename between mounts is `xdev`, as
+    /// between Linux mount points.
+    pub mount: usize,
+}
+
+impl Dir {
+    /// A preopen given by the runtime, as mount number `mount`.
+    pub fn preopen(fd: Descriptor, mount: usize) -> Dir {
+        let writable = fd
+            .get_flags()
+            .is_ok_and(|f| f.contains(DescriptorFlags::MUTATE_DIRECTORY));
+        Dir {
+            fd,
+            writable,
+            mount,
+        }
+    }
+
+    /// readdir(3) over the whole directory, without `.` and `..`.
+    pub fn entries(&self) -> Result<Vec<DirEntry>, Errno> {
+        let stream = self.fd.read_directory().map_err(errno::fs)?;
+        let mut out = Vec::new();
+        while let Some(entry) = stream.read_directory_entry().map_err(errno::fs)? {
+            if entry.name == "." || entry.name == ".." {
+                continue;
+            }
+            out.push(DirEntry {
+                name: entry.name,
+                file_type: file_type_of(entry.type_),
+            });
+        }
+        Ok(out)
+    }
+
+    /// fstatat(2) of `path` under this directory.
+    pub fn stat_at(&self, path: &str, follow: bool) -> Result<FileStat, Errno> {
+        let flags = if follow {
+            PathFlags::SYMLINK_FOLLOW
+        } else {
+            PathFlags::empty()
+        };
+        let stat = self.fd.stat_at(flags, path).map_err(errno::fs)?;
+        let hash = self.fd.metadata_hash_at(flags, path).map_err(errno::fs)?;
+        Ok(super::stat_of(&stat, hash.lower))
+    }
+
+    /// Whether `path` exists and is a directory, following a final symlink
+    /// or not.
+    pub fn is_dir(&self, path: &str, follow: bool) -> Result<bool, Errno> {
+        let flags = if follow {
+            PathFlags::SYMLINK_FOLLOW
+        } else {
+            PathFlags::empty()
+        };
+        let stat = self.fd.stat_at(flags, path).map_err(errno::fs)?;
+        Ok(stat.type_ == DescriptorType::Directory)
+    }
+
+    /// Whether `path` names a symlink itself.
+    fn is_symlink(&self, path: &str) -> bool {
+        self.fd
+            .stat_at(PathFlags::empty(), path)
+            .is_ok_and(|s| s.type_ == DescriptorType::SymbolicLink)
+    }
+
+    /// fstat(2).
+    pub fn stat(&self) -> Result<FileStat, Errno> {
+        fs_stat(&self.fd)
+    }
+}
+
+impl Dir {
+    /// open(2) of `path` under this directory, with the guest's flags.
+    ///
+    /// wasi:filesystem resolves the path inside the preopen, refusing `..`
+    /// and symlinks that lead out. What was opened decides the object: a
+    /// directory serves the `-at` calls, anything else is read and written
+    /// at positions.
+    pub fn open(&self, path: &str, flags: OpenFlags) -> Result<Object, Errno> {
+        use wasip2::filesystem::types::OpenFlags as Wasi;
+        let write = flags.contains(OpenFlags::WRITE);
+        let truncate = flags.contains(OpenFlags::TRUNCATE);
+        let directory = flags.contains(OpenFlags::DIRECTORY);
+        let nofollow = flags.contains(OpenFlags::NOFOLLOW);
+        let mut open = Wasi::empty();
+        if flags.contains(OpenFlags::CREATE) {
+            open |= Wasi::CREATE;
+            // O_EXCL means nothing without O_CREAT on Linux.
+            if flags.contains(OpenFlags::EXCLUSIVE) {
+                open |= Wasi::EXCLUSIVE;
+            }
+        }
+        // With O_DIRECTORY, Linux looks the path up first and only then
+        // refuses to write or truncate the directory it found (`isdir`);
+        // wasi:filesystem refuses `directory` with `truncate` outright, so
+        // that open is made read-only and judged here.
+        if directory {
+            open |= Wasi::DIRECTORY;
+        } else if truncate {
+            open |= Wasi::TRUNCATE;
+        }
+        let follow = if nofollow {
+            PathFlags::empty()
+        } else {
+            PathFlags::SYMLINK_FOLLOW
+        };
+        // O_RDONLY is 0: with neither read nor write, the file is read-only.
+        let mut access = DescriptorFlags::empty();
+        if flags.contains(OpenFlags::READ) || !write || directory {
+            access |= DescriptorFlags::READ;
+        }
+        if write && !directory {
+            access |= DescriptorFlags::WRITE;
+        }
+        let fd = match self.fd.open_at(follow, path, open, access) {
+            Ok(fd) => fd,
+            // O_DIRECTORY|O_NOFOLLOW on a symlink: Linux checks for a
+            // directory before refusing the link (`notdir`, not `loop`).
+            Err(ErrorCode::Loop)
+                if directory && nofollow && self.is_symlink(path.trim_end_matches('/')) =>
+            {
+                return Err(Errno::Notdir);
+            }
+            Err(e) => return Err(errno::fs(e)),
+        };
+        if directory && (write || truncate) {
+            return Err(Errno::Isdir);
+        }
+        Ok(match fd.get_type().map_err(errno::fs)? {
+            DescriptorType::Directory => Object::Dir(Dir {
+                fd,
+                writable: self.writable,
+                mount: self.mount,
+            }),
+            _ => Object::File(File { fd }),
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! The standard streams: fd 0, 1 and 2 are the runtime's wasi:cli stdin,
+//! stdout and stderr.
+//!
+//! Streams have no offset: `seek`, `pread` and `pwrite` on them are
+//! `spipe`, as on a terminal or a pipe. What the runtime connects them to
+//! is its business (`wasmtime run` lends its own stdio).
+
+use super::stream;
+use crate::bindings::Errno;
+use crate::errno;
+use wasip2::io::poll::Pollable;
+use wasip2::io::streams::{InputStream, OutputStream, StreamError};
+
+/// Which standard stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// Standard input.
+    Stdin,
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// A standard stream.
+#[derive(Debug)]
+pub enum Stdio {
+    /// fd 0.
+    In(InputStream),
+    /// fd 1 or 2.
+    Out(OutputStream, Which),
+}
+
+impl Stdio {
+    /// The runtime's stream `which`.
+    pub fn new(which: Which) -> Stdio {
+        match which {
+            Which::Stdin => Stdio::In(wasip2::cli::stdin::get_stdin()),
+            Which::Stdout => Stdio::Out(wasip2::cli::stdout::get_stdout(), which),
+            Which::Stderr => Stdio::Out(wasip2::cli::stderr::get_stderr(), which),
+        }
+    }
+
+    /// read(2): at most `len` bytes; empty at end of input. Blocking reads
+    /// wait for data, as on Linux; a non-blocking one with nothing to
+    /// read is `again`.
+    pub fn read(&self, len: u32, nonblock: bool) -> Result<Vec<u8>, Errno> {
+        let Stdio::In(input) = self else {
+            return Err(Errno::Badf);
+        };
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        let got = if nonblock {
+            input.read(u64::from(len))
+        } else {
+            input.blocking_read(u64::from(len))
+        };
+        match got {
+            Ok(data) if data.is_empty() && nonblock => Err(Errno::Again),
+            Ok(data) => Ok(data),
+            Err(StreamError::Closed) => Ok(Vec::new()),
+            Err(e) => Err(errno::stream(e)),
+        }
+    }
+
+    /// write(2): a blocking write is made whole, a non-blocking one
+    /// writes what the stream takes now (see `stream`).
+    pub fn write(&self, data: &[u8], nonblock: bool) -> Result<u32, Errno> {
+        let Stdio::Out(output, _) = self else {
+            return Err(Errno::Badf);
+        };
+        if nonblock {
+            stream::write_nonblocking(output, data, errno::stream)
+        } else {
+            stream::write_blocking(output, data, errno::stream)
+        }
+    }
+
+    /// isatty(3).
+    pub fn is_terminal(&self) -> bool {
+        match self {
+            Stdio::In(_) => wasip2::cli::terminal_stdin::get_terminal_stdin().is_some(),
+            Stdio::Out(_, Which::Stdout) => {
+                wasip2::cli::terminal_stdout::get_terminal_stdout().is_some()
+            }
+            Stdio::Out(..) => wasip2::cli::terminal_stderr::get_terminal_stderr().is_some(),
+        }
+    }
+
+    /// A pollable that is ready when the stream can be read (stdin) or
+    /// written (stdout, stderr) without blocking.
+    pub fn subscribe(&self) -> Pollable {
+        match self {
+            Stdio::In(input) => input.subscribe(),
+            Stdio::Out(output, _) => output.subscribe(),
+        }
+    }
+}

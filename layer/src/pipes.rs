@@ -1,0 +1,70 @@
+//! The `pipes` interface: pipe2(2) and socketpair(2), in memory.
+//!
+//! WASI 0.2 has no pipes, so both live inside the layer's instance (see
+//! `object::pipe` for the rules, and for the one difference from Linux: a
+//! blocking call that could only wait for ever fails with `again`).
+
+use crate::Layer;
+use crate::bindings::exports::vfd::posix::pipes::Guest;
+use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
+use crate::description::Description;
+use crate::errno;
+use crate::object::{Object, PipeEnd, SocketEnd};
+use crate::state::{self, State};
+use std::rc::Rc;
+
+/// The status flags a new pipe or socket may start with: `nonblock`. Like
+/// `pipe2`, `socket` and `accept4` on Linux, `append` is `inval` here (it
+/// can still be set later with `set-status-flags`).
+pub fn nonblock_only(status: StatusFlags) -> Result<StatusFlags, Errno> {
+    if status.contains(StatusFlags::APPEND) {
+        return Err(Errno::Inval);
+    }
+    Ok(status & StatusFlags::NONBLOCK)
+}
+
+impl State {
+    /// Put two new descriptions at the two lowest free numbers, or neither:
+    /// as Linux's pipe2, no half-made pipe is left behind on `mfile`.
+    fn insert_pair(
+        &mut self,
+        a: Description,
+        b: Description,
+        flags: FdFlags,
+    ) -> Result<(u32, u32), Errno> {
+        let cloexec = flags.contains(FdFlags::CLOEXEC);
+        let first = self.insert(a, cloexec)?;
+        match self.table.insert(Rc::new(b), cloexec) {
+            Ok(second) => Ok((first, second)),
+            Err(e) => {
+                self.table.remove(first).ok();
+                Err(errno::table(e))
+            }
+        }
+    }
+}
+
+impl Guest for Layer {
+    fn pipe(flags: FdFlags, status: StatusFlags) -> Result<(u32, u32), Errno> {
+        let status = nonblock_only(status)?;
+        state::with(|s| {
+            s.check_room()?;
+            let (r, w) = PipeEnd::pair(s.next_id());
+            let r = Description::new(Object::Pipe(r), AccessMode::ReadOnly, status);
+            let w = Description::new(Object::Pipe(w), AccessMode::WriteOnly, status);
+            s.insert_pair(r, w, flags)
+        })
+    }
+
+    fn socketpair(flags: FdFlags, status: StatusFlags) -> Result<(u32, u32), Errno> {
+        let status = nonblock_only(status)?;
+        state::with(|s| {
+            s.check_room()?;
+            let ids = (s.next_id(), s.next_id());
+            let (a, b) = SocketEnd::pair(ids);
+            let a = Description::new(Object::SocketPair(a), AccessMode::ReadWrite, status);
+            let b = Description::new(Object::SocketPair(b), AccessMode::ReadWrite, status);
+            s.insert_pair(a, b, flags)
+        })
+    }
+}
