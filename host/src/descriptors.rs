@@ -156,7 +156,7 @@ impl Host for VfdCtx {
         if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
             return Err(Errno::Inval);
         }
-        self.check_room()?;
+        self.table.check_room()?;
         let at = self.resolve(dir, &path)?;
         let object = object::open(at.dir, &at.rel, flags)?;
         let desc = Arc::new(Description::new(
@@ -457,15 +457,5 @@ impl VfdCtx {
         let desc = self.desc(fd)?.clone();
         self.table.replace(target, desc, cloexec)?;
         Ok(target)
-    }
-
-    /// `mfile` unless the table has a free number: checked before a call
-    /// creates anything on the host (a file, a socket, a connection taken
-    /// off a listener's queue).
-    pub(crate) fn check_room(&self) -> Result<(), Errno> {
-        if self.table.len() >= self.table.max_fds() as usize {
-            return Err(Errno::Mfile);
-        }
-        Ok(())
     }
 }

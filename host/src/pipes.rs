@@ -7,28 +7,6 @@ use crate::description::Description;
 use crate::object::Object;
 use std::sync::Arc;
 
-impl VfdCtx {
-    /// Put two new descriptions at the two lowest free numbers, or neither:
-    /// on `mfile` the first is taken back, as Linux's pipe2 leaves no
-    /// half-made pipe behind.
-    fn insert_pair(
-        &mut self,
-        a: Description,
-        b: Description,
-        flags: FdFlags,
-    ) -> Result<(u32, u32), Errno> {
-        let cloexec = flags.contains(FdFlags::CLOEXEC);
-        let first = self.table.insert(Arc::new(a), cloexec)?;
-        match self.table.insert(Arc::new(b), cloexec) {
-            Ok(second) => Ok((first, second)),
-            Err(e) => {
-                self.table.remove(first).ok();
-                Err(e.into())
-            }
-        }
-    }
-}
-
 /// The status flags a new pipe or socket may start with: `nonblock`. Like
 /// `pipe2`, `socket` and `accept4` on Linux, `append` is `inval` here (it
 /// can still be set later with `set-status-flags`).
@@ -48,13 +26,16 @@ impl Host for VfdCtx {
         if nonblock_only(status)? {
             host_flags |= PipeFlags::NONBLOCK;
         }
-        self.check_room()?;
+        self.table.check_room()?;
         let (reader, writer) = rustix::pipe::pipe_with(host_flags)?;
         let origin = self.origin(|| "pipe read end".into());
         let read_end = Description::new(Object::Pipe(reader), origin.as_deref());
         let origin = self.origin(|| "pipe write end".into());
         let write_end = Description::new(Object::Pipe(writer), origin.as_deref());
-        self.insert_pair(read_end, write_end, flags)
+        let cloexec = flags.contains(FdFlags::CLOEXEC);
+        Ok(self
+            .table
+            .insert_pair(Arc::new(read_end), Arc::new(write_end), cloexec)?)
     }
 
     fn socketpair(&mut self, flags: FdFlags, status: StatusFlags) -> Result<(u32, u32), Errno> {
@@ -63,11 +44,12 @@ impl Host for VfdCtx {
         if nonblock_only(status)? {
             host_flags |= SocketFlags::NONBLOCK;
         }
-        self.check_room()?;
+        self.table.check_room()?;
         let (a, b) = socketpair(AddressFamily::UNIX, SocketType::STREAM, host_flags, None)?;
         let origin = self.origin(|| "socket pair".into());
         let a = Description::new(Object::Socket(a), origin.as_deref());
         let b = Description::new(Object::Socket(b), origin.as_deref());
-        self.insert_pair(a, b, flags)
+        let cloexec = flags.contains(FdFlags::CLOEXEC);
+        Ok(self.table.insert_pair(Arc::new(a), Arc::new(b), cloexec)?)
     }
 }

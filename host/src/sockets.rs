@@ -69,7 +69,7 @@ impl VfdCtx {
         if !allowed {
             return Err(Errno::Acces);
         }
-        self.check_room()?;
+        self.table.check_room()?;
         Ok(rustix::net::socket_with(family(addr), kind, flags, None)?)
     }
 }
@@ -119,7 +119,7 @@ impl Host for VfdCtx {
     ) -> Result<(u32, String), Errno> {
         let host_flags = socket_flags(status)?;
         let listener = self.desc(fd)?.clone();
-        self.check_room()?;
+        self.table.check_room()?;
         let (sock, peer) = retry(|| rustix::net::acceptfrom_with(&*listener, host_flags))?;
         let peer = format_addr(peer);
         let n = self.insert_socket(sock, flags, || format!("tcp connection from {peer}"))?;

@@ -12,10 +12,10 @@ use crate::bindings::{
 };
 use crate::description::Description;
 use crate::errno;
-use crate::mounts::{self, Resolved};
 use crate::object::Dir;
 use crate::readonly;
 use crate::state::{self, AT_FDCWD, State};
+use vfd_paths::Resolved;
 
 /// Linux checks offsets and lengths before the descriptor: past the
 /// largest file offset is `inval` even on a bad fd.
@@ -142,8 +142,8 @@ impl State {
     }
 
     fn chdir(&mut self, path: &str) -> Result<(), Errno> {
-        mounts::check_path(path)?;
-        let target = mounts::normalize(&self.cwd, path);
+        vfd_paths::check_path(path)?;
+        let target = vfd_paths::normalize(&self.cwd, path);
         // The directories leading to mount points exist in the guest's
         // namespace even where no preopen has that name.
         if !self.mounts.is_virtual_dir(&target) {

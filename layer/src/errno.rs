@@ -5,6 +5,7 @@
 //! nearest honest answer.
 
 use crate::bindings::Errno;
+use vfd_paths::PathError;
 use vfd_table::TableError;
 use wasip2::filesystem::types::ErrorCode as FsError;
 use wasip2::io::streams::StreamError;
@@ -16,6 +17,16 @@ pub fn table(e: TableError) -> Errno {
         TableError::BadFd => Errno::Badf,
         TableError::Full => Errno::Mfile,
         TableError::Invalid => Errno::Inval,
+    }
+}
+
+impl From<PathError> for Errno {
+    fn from(e: PathError) -> Self {
+        match e {
+            PathError::NotFound => Errno::Noent,
+            PathError::Invalid => Errno::Inval,
+            PathError::NameTooLong => Errno::Nametoolong,
+        }
     }
 }
 

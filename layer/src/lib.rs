@@ -49,7 +49,6 @@ mod description;
 mod descriptors;
 mod errno;
 mod handles;
-mod mounts;
 mod object;
 mod pipes;
 mod poll;
@@ -59,9 +58,9 @@ mod state;
 
 pub use description::MAX_READ_LEN;
 pub use handles::MAX_HANDLES;
-pub use mounts::{NAME_MAX, PATH_MAX};
 pub use object::pipe::{PIPE_BUF, PIPE_CAPACITY};
 pub use state::{AT_FDCWD, MAX_FDS_VAR};
+pub use vfd_paths::{NAME_MAX, PATH_MAX};
 
 /// The component: the type every exported interface is implemented on.
 pub struct Layer;

@@ -8,10 +8,8 @@ use crate::Layer;
 use crate::bindings::exports::vfd::posix::pipes::Guest;
 use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::errno;
 use crate::object::{Object, PipeEnd, SocketEnd};
-use crate::state::{self, State};
-use std::rc::Rc;
+use crate::state;
 
 /// The status flags a new pipe or socket may start with: `nonblock`. Like
 /// `pipe2`, `socket` and `accept4` on Linux, `append` is `inval` here (it
@@ -21,27 +19,6 @@ pub fn nonblock_only(status: StatusFlags) -> Result<StatusFlags, Errno> {
         return Err(Errno::Inval);
     }
     Ok(status & StatusFlags::NONBLOCK)
-}
-
-impl State {
-    /// Put two new descriptions at the two lowest free numbers, or neither:
-    /// as Linux's pipe2, no half-made pipe is left behind on `mfile`.
-    fn insert_pair(
-        &mut self,
-        a: Description,
-        b: Description,
-        flags: FdFlags,
-    ) -> Result<(u32, u32), Errno> {
-        let cloexec = flags.contains(FdFlags::CLOEXEC);
-        let first = self.insert(a, cloexec)?;
-        match self.table.insert(Rc::new(b), cloexec) {
-            Ok(second) => Ok((first, second)),
-            Err(e) => {
-                self.table.remove(first).ok();
-                Err(errno::table(e))
-            }
-        }
-    }
 }
 
 impl Guest for Layer {

@@ -11,8 +11,8 @@
 //! `create`); here those cases get the nearest answer below.
 
 use crate::bindings::{Errno, FileType, OpenFlags};
-use crate::mounts::split_last;
 use crate::object::Dir;
+use vfd_paths::split_last;
 
 /// The lookup of the parent that every path call starts with: `noent`,
 /// `notdir`, `loop`, `acces`... come before anything about the last

@@ -5,13 +5,13 @@
 //! re-entered, so a `RefCell` borrowed for the length of one call is all
 //! the locking there is.
 
-use crate::bindings::{AccessMode, Errno, StatusFlags};
+use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
 use crate::description::Description;
 use crate::errno;
-use crate::mounts::{self, Mounts, Resolved};
 use crate::object::{Dir, Object, Stdio, Which};
 use std::cell::RefCell;
 use std::rc::Rc;
+use vfd_paths::{Mounts, Resolved};
 use vfd_table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
 use wasip2::sockets::network::Network;
 
@@ -104,10 +104,21 @@ impl State {
     /// `mfile` unless the table has a free number: checked before a call
     /// creates anything (a file, a connection taken off a listener).
     pub fn check_room(&self) -> Result<(), Errno> {
-        if self.table.len() >= self.table.max_fds() as usize {
-            return Err(Errno::Mfile);
-        }
-        Ok(())
+        self.table.check_room().map_err(errno::table)
+    }
+
+    /// Put two new descriptions at the two lowest free numbers, or neither
+    /// (pipe2, socketpair).
+    pub fn insert_pair(
+        &mut self,
+        a: Description,
+        b: Description,
+        flags: FdFlags,
+    ) -> Result<(u32, u32), Errno> {
+        let cloexec = flags.contains(FdFlags::CLOEXEC);
+        self.table
+            .insert_pair(Rc::new(a), Rc::new(b), cloexec)
+            .map_err(errno::table)
     }
 
     /// The network wasi:sockets calls go through.
@@ -125,11 +136,11 @@ impl State {
     /// Resolve `path` for an `-at` call: absolute through the mounts,
     /// relative through the cwd or through the directory `dir`.
     pub fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Dir>, Errno> {
-        mounts::check_path(path)?;
+        vfd_paths::check_path(path)?;
         if path.starts_with('/') {
-            self.mounts.resolve(path)
+            Ok(self.mounts.resolve(path)?)
         } else if dir == AT_FDCWD {
-            self.mounts.resolve(&format!("{}/{path}", self.cwd))
+            Ok(self.mounts.resolve(&format!("{}/{path}", self.cwd))?)
         } else {
             let dir = self.desc(dir)?.object.as_dir().ok_or(Errno::Notdir)?;
             Ok(Resolved {

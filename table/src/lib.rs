@@ -126,6 +126,31 @@ impl<T> Table<T> {
         Ok(fd)
     }
 
+    /// Put two objects at the two lowest free numbers, or neither: pipe2(2)
+    /// and socketpair(2). On `Full` the first number is taken back, as
+    /// Linux leaves no half-made pipe behind; both objects are dropped.
+    pub fn insert_pair(&mut self, a: T, b: T, cloexec: bool) -> Result<(u32, u32), TableError> {
+        let first = self.insert(a, cloexec)?;
+        match self.insert(b, cloexec) {
+            Ok(second) => Ok((first, second)),
+            Err(e) => {
+                self.take(first);
+                Err(e)
+            }
+        }
+    }
+
+    /// `Full` unless some number is free. A call that creates something
+    /// outside the table (a file, a socket, a connection taken off a
+    /// listener's queue) checks this first, so that EMFILE leaves nothing
+    /// behind, as it does on Linux.
+    pub fn check_room(&self) -> Result<(), TableError> {
+        if self.len >= self.max_fds as usize {
+            return Err(TableError::Full);
+        }
+        Ok(())
+    }
+
     /// Put `object` at exactly `fd`, returning what was there: dup2(2).
     /// A number at or above the limit is `BadFd`, as on Linux.
     pub fn replace(

@@ -192,6 +192,36 @@ fn full_at_limit_still_allows_replace_below_limit() {
 }
 
 #[test]
+fn check_room_is_full_exactly_when_insert_would_be() {
+    let mut table = filled(3, 2);
+    assert_eq!(table.check_room(), Ok(()));
+    assert_eq!(table.insert(2, false), Ok(2));
+    assert_eq!(table.check_room(), Err(TableError::Full));
+    assert!(table.remove(0).is_ok());
+    assert_eq!(table.check_room(), Ok(()));
+    assert_eq!(Table::<u32>::new(0).check_room(), Err(TableError::Full));
+}
+
+#[test]
+fn insert_pair_takes_the_two_lowest_free_numbers() {
+    let mut table = filled(8, 4);
+    assert!(table.remove(1).is_ok());
+    assert_eq!(table.insert_pair(10, 11, true), Ok((1, 4)));
+    assert!(table.get(1).unwrap().cloexec && table.get(4).unwrap().cloexec);
+    assert_eq!(table.get(4).unwrap().object, 11);
+}
+
+#[test]
+fn insert_pair_with_one_free_number_leaves_nothing_behind() {
+    // pipe2(2) at RLIMIT_NOFILE - 1 open descriptors: EMFILE, and the one
+    // free number is still free afterwards.
+    let mut table = filled(4, 3);
+    assert_eq!(table.insert_pair(10, 11, false), Err(TableError::Full));
+    assert_eq!(open_fds(&table), [0, 1, 2]);
+    assert_eq!(table.insert(12, false), Ok(3));
+}
+
+#[test]
 fn default_limit_is_linux_default_rlimit() {
     assert_eq!(DEFAULT_MAX_FDS, 1024);
     let mut table = Table::new(DEFAULT_MAX_FDS);

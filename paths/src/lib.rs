@@ -1,0 +1,108 @@
+//! The guest's file namespace: directories mounted at guest paths.
+//!
+//! Mounts are not descriptors. An absolute guest path is matched against
+//! the mount points component by component; `..` among the components
+//! that name mount points (the virtual part of the tree, above any real
+//! directory) is resolved by name, as Linux resolves `..` at a mount
+//! point. What is left of the path is handed to the mount's own
+//! resolution (cap-std in `vfd-host`, wasi:filesystem in `vfd-layer`),
+//! which keeps it inside the mount.
+//!
+//! Like `vfd-table`, this crate knows nothing of wasmtime or of the host
+//! OS: it is generic over what a mount holds, so both builds of the layer
+//! follow one set of rules.
+
+mod mounts;
+#[cfg(test)]
+mod tests;
+
+pub use mounts::{Mounts, Resolved};
+
+use std::fmt;
+
+/// Linux's `PATH_MAX`, counting the terminating NUL: longer paths are
+/// `NameTooLong` before any lookup.
+pub const PATH_MAX: usize = 4096;
+
+/// Linux's `NAME_MAX`: the longest single path component.
+pub const NAME_MAX: usize = 255;
+
+/// Why a path was refused before any lookup; each maps onto one errno.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathError {
+    /// ENOENT: the empty path, or a path outside every mount.
+    NotFound,
+    /// EINVAL: a NUL byte, which no C string can hold.
+    Invalid,
+    /// ENAMETOOLONG: past [`PATH_MAX`] or a component past [`NAME_MAX`].
+    NameTooLong,
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PathError::NotFound => "no such file or directory",
+            PathError::Invalid => "invalid argument",
+            PathError::NameTooLong => "file name too long",
+        })
+    }
+}
+
+impl std::error::Error for PathError {}
+
+/// Reject what no Linux path can be: the empty path (`NotFound`), NUL
+/// bytes (`Invalid`), and paths or names past `PATH_MAX` / `NAME_MAX`
+/// (`NameTooLong`), in the order Linux's `getname` and lookup check them.
+pub fn check_path(path: &str) -> Result<(), PathError> {
+    if path.is_empty() {
+        return Err(PathError::NotFound);
+    }
+    if path.contains('\0') {
+        return Err(PathError::Invalid);
+    }
+    if path.len() >= PATH_MAX || path.split('/').any(|c| c.len() > NAME_MAX) {
+        return Err(PathError::NameTooLong);
+    }
+    Ok(())
+}
+
+/// The logical absolute path of `path` seen from `cwd`: `.` and `..`
+/// resolved by name, as the shell's `cd` does.
+pub fn normalize(cwd: &str, path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let base = if path.starts_with('/') { "" } else { cwd };
+    for c in components(base).chain(components(path)) {
+        if c == ".." {
+            out.pop();
+        } else {
+            out.push(c);
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
+/// A path split into the directory that holds its last component and
+/// that component, as the calls that act on a name (mkdir, unlink...)
+/// look it up: (`parent`, `name`), without trailing slashes.
+pub fn split_last(path: &str) -> (&str, &str) {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        // `/` or `///`: the root is its own parent.
+        return (if path.is_empty() { "." } else { "/" }, ".");
+    }
+    match trimmed.rfind('/') {
+        Some(i) => {
+            let parent = trimmed[..i].trim_end_matches('/');
+            (
+                if parent.is_empty() { "/" } else { parent },
+                &trimmed[i + 1..],
+            )
+        }
+        None => (".", trimmed),
+    }
+}
+
+/// The components of a path, without empty ones and `.`.
+fn components(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|c| !c.is_empty() && *c != ".")
+}
