@@ -17,6 +17,7 @@ use crate::object::{self, Object};
 use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
 use std::mem::MaybeUninit;
 use std::sync::Arc;
+use vfd_paths::{parent_of, trim_trailing_slashes};
 
 /// The most bytes one `read` or `pread` returns: a guest asking for more
 /// gets a short read, never a host allocation of the size it asked for.
@@ -368,7 +369,7 @@ impl Host for VfdCtx {
         if at.rel.ends_with('/') && !lstat_is_dir(&at)? {
             return Err(Errno::Notdir);
         }
-        Ok(at.dir.dir.remove_dir(without_trailing_slashes(&at.rel))?)
+        Ok(at.dir.dir.remove_dir(trim_trailing_slashes(&at.rel))?)
     }
 
     fn rename_at(
@@ -393,9 +394,9 @@ impl Host for VfdCtx {
             return Err(Errno::Notdir);
         }
         Ok(from.dir.dir.rename(
-            without_trailing_slashes(&from.rel),
+            trim_trailing_slashes(&from.rel),
             &to.dir.dir,
-            without_trailing_slashes(&to.rel),
+            trim_trailing_slashes(&to.rel),
         )?)
     }
 
@@ -430,22 +431,10 @@ fn lstat_is_dir(at: &Resolved<'_>) -> Result<bool, Errno> {
 /// directory (following symlinks, as a path walk does): `noent` or
 /// `notdir` as Linux's lookup of the parent gives them.
 fn check_parent(at: &Resolved<'_>) -> Result<(), Errno> {
-    let rel = without_trailing_slashes(&at.rel);
-    let parent = rel.rsplit_once('/').map_or(".", |(parent, _)| parent);
-    if at.dir.dir.metadata(parent)?.is_dir() {
+    if at.dir.dir.metadata(parent_of(&at.rel))?.is_dir() {
         Ok(())
     } else {
         Err(Errno::Notdir)
-    }
-}
-
-/// `rel` without its trailing slashes, once they have been checked to name
-/// a directory: cap-std reads `dir/` as `dir/.`, which rmdir and rename
-/// refuse (`inval`) where Linux removes or renames `dir`.
-fn without_trailing_slashes(rel: &str) -> &str {
-    match rel.trim_end_matches('/') {
-        "" => rel,
-        trimmed => trimmed,
     }
 }
 

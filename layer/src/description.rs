@@ -19,6 +19,13 @@ pub const MAX_READ_LEN: u32 = 1 << 20;
 /// The largest file offset, as Linux's `loff_t`.
 const MAX_OFFSET: u64 = i64::MAX as u64;
 
+/// The largest offset `lseek` gives a regular file: ext4's largest file
+/// (2^32 - 1 blocks of 4 KiB), past which Linux's lseek is `inval`. The
+/// real limit is the filesystem's `s_maxbytes`, which wasi:filesystem does
+/// not tell; ext4 is the most common answer (tmpfs and xfs allow up to
+/// `loff_t`'s limit).
+const MAX_FILE_OFFSET: u64 = ((1 << 32) - 1) * 4096;
+
 /// An open file description, shared (through an `Rc`) by every number that
 /// `dup` made from the same `open`.
 #[derive(Debug)]
@@ -109,6 +116,9 @@ impl Description {
             check_span(self.offset.get(), data.len() as u64)?;
         }
         match &self.object {
+            // Linux returns before an append moves the offset to the end
+            // (generic_write_checks): writing nothing changes nothing.
+            Object::File(_) if data.is_empty() => Ok(0),
             Object::File(f) => {
                 // O_APPEND: at the file's size now. (Atomic as on Linux
                 // only within this instance: another writer of the same
@@ -180,10 +190,8 @@ impl Description {
     }
 
     /// lseek(2): the new offset. Past the end is allowed, before 0 or past
-    /// the largest offset is `inval`. (Linux also refuses offsets past the
-    /// filesystem's largest file, 16 TiB on ext4; wasi:filesystem does not
-    /// tell that size, so only the `loff_t` limit applies here, and a write
-    /// out there fails instead.)
+    /// the largest offset is `inval`: for a regular file, past ext4's
+    /// largest file ([`MAX_FILE_OFFSET`]); for a directory, past `loff_t`.
     pub fn seek(&self, offset: i64, whence: Whence) -> Result<u64, Errno> {
         let base = match (&self.object, whence) {
             (o, _) if !o.seekable() => return Err(Errno::Spipe),
@@ -197,7 +205,11 @@ impl Description {
             (Object::Dir(_), Whence::End) => MAX_OFFSET,
             _ => return Err(Errno::Spipe),
         };
-        let new = seek_target(base, offset)?;
+        let max = match self.object {
+            Object::File(_) => MAX_FILE_OFFSET,
+            _ => MAX_OFFSET,
+        };
+        let new = seek_target(base, offset, max)?;
         self.offset.set(new);
         Ok(new)
     }
@@ -261,9 +273,9 @@ fn check_span(pos: u64, count: u64) -> Result<(), Errno> {
 
 /// `base + offset` as lseek(2) computes it: `inval` before 0 or past the
 /// largest file offset (an overflow included).
-fn seek_target(base: u64, offset: i64) -> Result<u64, Errno> {
+fn seek_target(base: u64, offset: i64, max: u64) -> Result<u64, Errno> {
     let new = i128::from(base) + i128::from(offset);
-    if new < 0 || new > i128::from(MAX_OFFSET) {
+    if new < 0 || new > i128::from(max) {
         return Err(Errno::Inval);
     }
     Ok(new as u64)
@@ -291,13 +303,18 @@ mod tests {
 
     #[test]
     fn seek_targets_as_lseek() {
-        assert_eq!(seek_target(0, 5), Ok(5));
-        assert_eq!(seek_target(10, -10), Ok(0));
-        assert_eq!(seek_target(10, -11), Err(Errno::Inval));
-        assert_eq!(seek_target(0, i64::MAX), Ok(MAX_OFFSET));
-        assert_eq!(seek_target(1, i64::MAX), Err(Errno::Inval));
-        assert_eq!(seek_target(MAX_OFFSET, i64::MIN), Err(Errno::Inval));
+        let max = MAX_OFFSET;
+        assert_eq!(seek_target(0, 5, max), Ok(5));
+        assert_eq!(seek_target(10, -10, max), Ok(0));
+        assert_eq!(seek_target(10, -11, max), Err(Errno::Inval));
+        assert_eq!(seek_target(0, i64::MAX, max), Ok(MAX_OFFSET));
+        assert_eq!(seek_target(1, i64::MAX, max), Err(Errno::Inval));
+        assert_eq!(seek_target(MAX_OFFSET, i64::MIN, max), Err(Errno::Inval));
         // Past the end is allowed: the offset is only a number.
-        assert_eq!(seek_target(3, 1 << 40), Ok(3 + (1 << 40)));
+        assert_eq!(seek_target(3, 1 << 40, max), Ok(3 + (1 << 40)));
+        // ext4's largest file, as lseek on ext4 gives it.
+        let max = MAX_FILE_OFFSET;
+        assert_eq!(seek_target(0, 17_592_186_040_320, max), Ok(max));
+        assert_eq!(seek_target(0, 1 << 44, max), Err(Errno::Inval));
     }
 }

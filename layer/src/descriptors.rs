@@ -8,14 +8,14 @@
 use crate::Layer;
 use crate::bindings::exports::vfd::posix::descriptors::Guest;
 use crate::bindings::{
-    AccessMode, DirEntry, Errno, FdFlags, FileStat, OpenFlags, StatusFlags, Whence,
+    AccessMode, DirEntry, Errno, FdFlags, FileStat, FileType, OpenFlags, StatusFlags, Whence,
 };
 use crate::description::Description;
 use crate::errno;
 use crate::object::Dir;
 use crate::readonly;
 use crate::state::{self, AT_FDCWD, State};
-use vfd_paths::Resolved;
+use vfd_paths::{Resolved, parent_of, trim_trailing_slashes};
 
 /// Linux checks offsets and lengths before the descriptor: past the
 /// largest file offset is `inval` even on a bad fd.
@@ -36,6 +36,17 @@ fn writable_or(at: &Dir, refusal: impl FnOnce() -> Errno) -> Result<(), Errno> {
 /// is a directory.
 fn lstat_is_dir(at: &Resolved<'_, Dir>) -> Result<bool, Errno> {
     at.root.is_dir(at.rel.trim_end_matches('/'), false)
+}
+
+/// That the directory holding the last component of `at` exists and is a
+/// directory (following symlinks, as a path walk does): `noent` or
+/// `notdir` as Linux's lookup of the parent gives them.
+fn check_parent(at: &Resolved<'_, Dir>) -> Result<(), Errno> {
+    if at.root.is_dir(parent_of(&at.rel), true)? {
+        Ok(())
+    } else {
+        Err(Errno::Notdir)
+    }
 }
 
 impl State {
@@ -119,12 +130,19 @@ impl State {
         if at.rel.ends_with('/') && !lstat_is_dir(&at)? {
             return Err(Errno::Notdir);
         }
-        at.root.fd.remove_directory_at(&at.rel).map_err(errno::fs)
+        at.root
+            .fd
+            .remove_directory_at(trim_trailing_slashes(&at.rel))
+            .map_err(errno::fs)
     }
 
     fn rename_at(&self, dir: u32, path: &str, new_dir: u32, new_path: &str) -> Result<(), Errno> {
+        // Linux's order: the old name's parent is looked up, then the new
+        // one's, before the mounts are compared or the names looked at.
         let from = self.resolve(dir, path)?;
+        check_parent(&from)?;
         let to = self.resolve(new_dir, new_path)?;
+        check_parent(&to)?;
         if from.root.mount != to.root.mount || from.mount_point || to.mount_point {
             return Err(Errno::Xdev);
         }
@@ -137,7 +155,11 @@ impl State {
         }
         from.root
             .fd
-            .rename_at(&from.rel, &to.root.fd, &to.rel)
+            .rename_at(
+                trim_trailing_slashes(&from.rel),
+                &to.root.fd,
+                trim_trailing_slashes(&to.rel),
+            )
             .map_err(errno::fs)
     }
 
@@ -236,6 +258,15 @@ impl Guest for Layer {
     fn stat_at(dir: u32, path: String, follow: bool) -> Result<FileStat, Errno> {
         state::with(|s| {
             let at = s.resolve(dir, &path)?;
+            if at.rel.ends_with('/') {
+                // A trailing slash makes Linux follow a final symlink
+                // whatever the flags, and accept only a directory.
+                let stat = at.root.stat_at(&at.rel, true)?;
+                if stat.file_type != FileType::Directory {
+                    return Err(Errno::Notdir);
+                }
+                return Ok(stat);
+            }
             at.root.stat_at(&at.rel, follow)
         })
     }

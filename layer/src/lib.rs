@@ -33,10 +33,11 @@
 //!   fail with `again` at once.
 //! - `append` writes land at the size `stat` reports, so they are atomic
 //!   within the instance only; a file's `inode` is wasi:filesystem's
-//!   metadata hash; SEEK_END on a directory counts from the largest
-//!   offset, as ext4 does (the filesystem decides on Linux: tmpfs says
-//!   `inval`), and only the `loff_t` limit bounds a seek (ext4 also
-//!   refuses offsets past 16 TiB).
+//!   metadata hash. Where Linux lets the filesystem decide and
+//!   wasi:filesystem does not tell, the layer answers as ext4 does:
+//!   SEEK_END on a directory counts from the largest offset (tmpfs says
+//!   `inval`), and a seek past ext4's largest file (16 TiB less 4 KiB) is
+//!   `inval` (tmpfs and xfs allow up to `loff_t`'s limit).
 //! - Read-only preopens replay Linux's main checks before `rofs`, without
 //!   the permission-bit (`acces`) and FIFO cases the host build adds.
 //! - The network policy is the runtime's; TCP_NODELAY is remembered, not

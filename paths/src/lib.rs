@@ -102,6 +102,26 @@ pub fn split_last(path: &str) -> (&str, &str) {
     }
 }
 
+/// `rel` without its trailing slashes, once they have been checked to
+/// name a directory: cap-std and wasi:filesystem read `dir/` as `dir/.`,
+/// which rmdir and rename refuse (`inval`) where Linux removes or renames
+/// `dir`. All slashes (`/`) stay as they are.
+pub fn trim_trailing_slashes(rel: &str) -> &str {
+    match rel.trim_end_matches('/') {
+        "" => rel,
+        trimmed => trimmed,
+    }
+}
+
+/// The directory that holds the last component of the relative path
+/// `rel` (`.` when it has one component), as a lookup of the parent sees
+/// it.
+pub fn parent_of(rel: &str) -> &str {
+    trim_trailing_slashes(rel)
+        .rsplit_once('/')
+        .map_or(".", |(parent, _)| parent)
+}
+
 /// The components of a path, without empty ones and `.`.
 fn components(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|c| !c.is_empty() && *c != ".")

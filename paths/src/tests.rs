@@ -85,6 +85,16 @@ fn virtual_dirs_lead_to_mount_points() {
 }
 
 #[test]
+fn trailing_slashes_trim_to_the_name_and_parents_are_found() {
+    assert_eq!(trim_trailing_slashes("sub//"), "sub");
+    assert_eq!(trim_trailing_slashes("a/b"), "a/b");
+    assert_eq!(trim_trailing_slashes("/"), "/");
+    assert_eq!(parent_of("a/b/"), "a");
+    assert_eq!(parent_of("b"), ".");
+    assert_eq!(parent_of("x/y/z"), "x/y");
+}
+
+#[test]
 fn split_last_finds_parent_and_name() {
     assert_eq!(split_last("f"), (".", "f"));
     assert_eq!(split_last("a//b//"), ("a", "b"));

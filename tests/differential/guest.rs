@@ -11,9 +11,19 @@
 //! whole script in one instance, on a table like the host level's, and
 //! prints one result per line; the first line that differs from Linux's
 //! is the failure. The trees are compared at the end.
+//!
+//! The same runs a second time against the wasm build of the layer: the
+//! replay guest composed with `vfd-layer` (as `vfd compose` does) and run
+//! under plain wasmtime-wasi, with the tree preopened at `/data`. There the
+//! layer's 0, 1 and 2 are the runtime's stdio streams, not `/dev/null`, so
+//! both sides start the sequence with them closed. Where Linux lets the
+//! filesystem decide and wasi:filesystem does not tell (lseek's limits),
+//! the layer answers as ext4 does; when the temporary directory is on
+//! another filesystem, the cases whose seeks reach those limits are
+//! passed over, and the run says how many.
 
 use crate::native::Native;
-use crate::ops::{Call, Case, Whence};
+use crate::ops::{Call, Case, Op, Whence};
 use crate::outcome::Outcome;
 use crate::script::{call_line, outcome_line};
 use crate::tree;
@@ -22,10 +32,11 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 use wasmtime::Engine;
 use wasmtime::component::Component;
-use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{FsPerms, WasiCtx};
 
 /// The most output a replay may produce: far above what 40 steps print.
 const MAX_OUTPUT: usize = 64 << 20;
@@ -45,10 +56,19 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Which build of vfd the replay guest's calls reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `vfd-host`, linked into this process.
+    Host,
+    /// `vfd-layer` composed with the guest, under plain wasmtime-wasi.
+    Composed,
+}
+
 /// The replay guest, built once per test run into its own target dir (the
-/// outer `cargo test` holds the lock on the default one), and compiled.
-fn replay() -> &'static (Engine, Component) {
-    static REPLAY: OnceLock<(Engine, Component)> = OnceLock::new();
+/// outer `cargo test` holds the lock on the default one): its wasm.
+fn replay_wasm() -> &'static [u8] {
+    static REPLAY: OnceLock<Vec<u8>> = OnceLock::new();
     REPLAY.get_or_init(|| {
         let target = workspace().join("target").join("wasm");
         let _spawning = crate::SPAWN_GUARD
@@ -62,16 +82,33 @@ fn replay() -> &'static (Engine, Component) {
             .status()
             .expect("cannot run cargo to build the replay guest");
         assert!(status.success(), "building the replay guest failed");
-        let wasm = target.join("wasm32-wasip2/release/replay.wasm");
-        let engine = vfd_host::engine().unwrap();
-        let component = Component::from_file(&engine, wasm).unwrap();
-        (engine, component)
+        std::fs::read(target.join("wasm32-wasip2/release/replay.wasm")).unwrap()
     })
 }
 
-/// The script of `case`, with Linux's answers, from a run on `root`.
-fn script(case: &Case, root: &Path) -> Vec<Line> {
-    let mut native = Native::new(root, case.limit);
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| vfd_host::engine().unwrap())
+}
+
+/// The replay guest as `mode` runs it, compiled once per test run.
+fn replay(mode: Mode) -> &'static Component {
+    static HOST: OnceLock<Component> = OnceLock::new();
+    static COMPOSED: OnceLock<Component> = OnceLock::new();
+    match mode {
+        Mode::Host => HOST.get_or_init(|| Component::new(engine(), replay_wasm()).unwrap()),
+        Mode::Composed => COMPOSED.get_or_init(|| {
+            let layer =
+                vfd_host::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"));
+            let composed = vfd_host::compose::compose(replay_wasm(), layer)
+                .unwrap_or_else(|e| panic!("cannot compose the replay guest: {e:#}"));
+            Component::new(engine(), composed).unwrap()
+        }),
+    }
+}
+
+/// The script of `case`, with Linux's answers, from a run on `native`.
+fn script(case: &Case, mut native: Native) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut push = |native: &mut Native, call: Call, context: String| {
         let linux = native.call(&call);
@@ -108,28 +145,32 @@ fn script(case: &Case, root: &Path) -> Vec<Line> {
 }
 
 /// Replay `script` in a guest over the tree at `root`: its result lines.
-fn run_guest(
-    engine: &Engine,
-    component: &Component,
-    script: &[Line],
-    root: &Path,
-    limit: u32,
-) -> Result<Vec<String>, String> {
+fn run_guest(mode: Mode, script: &[Line], root: &Path, limit: u32) -> Result<Vec<String>, String> {
     let mut input = String::new();
     for line in script {
         writeln!(input, "{}", line.call).unwrap();
     }
     let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
     let stderr = MemoryOutputPipe::new(1 << 20);
-    let wasi = WasiCtx::builder()
-        .arg("replay")
+    let mut wasi = WasiCtx::builder();
+    wasi.arg("replay")
         .stdin(MemoryInputPipe::new(input))
         .stdout(stdout.clone())
-        .stderr(stderr.clone())
-        .build();
-    let vfd = Virt::new(root, limit).ctx;
-    let code = vfd_host::run_command(engine, component, wasi, vfd)
-        .map_err(|e| format!("the replay guest trapped: {e:?}"))?;
+        .stderr(stderr.clone());
+    let code = match mode {
+        Mode::Host => {
+            let vfd = Virt::new(root, limit).ctx;
+            vfd_host::run_command(engine(), replay(mode), wasi.build(), vfd)
+        }
+        Mode::Composed => {
+            wasi.args(&["--close-stdio", "--cwd", "/data"])
+                .env("VFD_MAX_FDS", limit.to_string())
+                .preopened_dir(root, "/data", FsPerms::ReadWrite)
+                .map_err(|e| format!("cannot preopen the tree: {e}"))?;
+            crate::plain::run_plain(engine(), replay(mode), wasi.build())
+        }
+    }
+    .map_err(|e| format!("the replay guest trapped: {e:?}"))?;
     if code != 0 {
         return Err(format!(
             "the replay guest exited with {code}: {}",
@@ -141,16 +182,54 @@ fn run_guest(
     Ok(out.lines().map(str::to_owned).collect())
 }
 
-/// Run `case` natively and through a guest; the first difference, with
-/// the script up to it, is the error.
+/// Run `case` natively and through a guest on `vfd-host`.
 pub fn run(case: &Case) -> Result<(), String> {
+    check(case, Mode::Host)
+}
+
+/// Run `case` natively and through a guest composed with `vfd-layer`.
+pub fn run_composed(case: &Case) -> Result<(), String> {
+    check(case, Mode::Composed)
+}
+
+/// ext4's `f_type`, whose limits the wasm layer assumes.
+const EXT4_SUPER_MAGIC: u64 = 0xEF53;
+
+/// Cases passed over in composed mode because the trees are not on ext4.
+pub static NOT_ON_EXT4: AtomicU32 = AtomicU32::new(0);
+
+/// Whether Linux's answers to `case` may depend on the filesystem where
+/// the wasm layer assumes ext4's: a seek from the end (of a directory),
+/// or far enough to reach ext4's largest file.
+fn depends_on_the_filesystem(case: &Case) -> bool {
+    case.ops.iter().any(|op| match op {
+        Op::Seek(_, offset, whence) => *whence == Whence::End || offset.unsigned_abs() >= 1 << 40,
+        _ => false,
+    })
+}
+
+fn on_ext4(dir: &Path) -> bool {
+    rustix::fs::statfs(dir).is_ok_and(|st| st.f_type as u64 == EXT4_SUPER_MAGIC)
+}
+
+/// Run `case` natively and through a guest on `mode`'s build; the first
+/// difference, with the script up to it, is the error.
+fn check(case: &Case, mode: Mode) -> Result<(), String> {
     // Built (a child process) before this case opens anything natively.
-    let (engine, component) = replay();
+    replay(mode);
     let _no_spawn = crate::SPAWN_GUARD.read().unwrap_or_else(|e| e.into_inner());
     let native_tree = tree::new_tree();
     let vfd_tree = tree::new_tree();
-    let script = script(case, native_tree.path());
-    let results = run_guest(engine, component, &script, vfd_tree.path(), case.limit)?;
+    if mode == Mode::Composed && depends_on_the_filesystem(case) && !on_ext4(native_tree.path()) {
+        NOT_ON_EXT4.fetch_add(1, Ordering::Relaxed);
+        return Ok(());
+    }
+    let native = match mode {
+        Mode::Host => Native::new(native_tree.path(), case.limit),
+        Mode::Composed => Native::without_stdio(native_tree.path(), case.limit),
+    };
+    let script = script(case, native);
+    let results = run_guest(mode, &script, vfd_tree.path(), case.limit)?;
     let mut log = String::new();
     for (i, line) in script.iter().enumerate() {
         let Some(vfd) = results.get(i) else {
@@ -163,7 +242,7 @@ pub fn run(case: &Case) -> Result<(), String> {
         };
         if *vfd != line.linux {
             return Err(format!(
-                "Linux and vfd (through a guest) differ (table limit {}).\n\
+                "Linux and vfd (through a guest, {mode:?}) differ (table limit {}).\n\
                  script (call: Linux's result):\n{log}{}: {}\n  Linux: {}\n  vfd:   {vfd}",
                 case.limit, line.context, line.call, line.linux
             ));

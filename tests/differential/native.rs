@@ -102,6 +102,14 @@ impl Native {
         }
     }
 
+    /// Like [`Native::new`], but with 0, 1 and 2 closed: the start of a
+    /// sequence on the wasm layer, whose stdio are the runtime's streams.
+    pub fn without_stdio(root: &Path, limit: u32) -> Native {
+        let mut native = Native::new(root, limit);
+        native.table.clear();
+        native
+    }
+
     /// The open virtual numbers, in order.
     pub fn open_numbers(&self) -> Vec<u32> {
         self.table.keys().copied().collect()

@@ -8,11 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use vfd_host::{MountPerms, Ownership, VfdCtx};
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store};
-use wasmtime_wasi::p2::bindings::sync::Command as WasiCommand;
+use wasmtime::Engine;
+use wasmtime::component::Component;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder};
 
 /// What a guest run produced.
 #[derive(Debug)]
@@ -247,40 +246,10 @@ pub fn composed(name: &str) -> Component {
     c
 }
 
-/// A store's data with WASI alone: what `wasmtime run` gives a component.
-struct Plain {
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for Plain {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
 /// Run a wasi:cli command under wasmtime-wasi p2 and nothing else, and
 /// return its exit status as `vfd_host::run_command` does.
 pub fn run_plain(component: &Component, wasi: WasiCtx) -> wasmtime::Result<i32> {
-    let mut linker = Linker::<Plain>::new(engine());
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    let data = Plain {
-        wasi,
-        table: ResourceTable::new(),
-    };
-    let mut store = Store::new(engine(), data);
-    let command = WasiCommand::instantiate(&mut store, component, &linker)?;
-    match command.wasi_cli_run().call_run(&mut store) {
-        Ok(Ok(())) => Ok(0),
-        Ok(Err(())) => Ok(1),
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => Ok(exit.0),
-            None => Err(e),
-        },
-    }
+    crate::plain::run_plain(engine(), component, wasi)
 }
 
 /// The WASI context the composed mode gives a guest, as `wasmtime run`

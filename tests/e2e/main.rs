@@ -12,3 +12,5 @@ mod harness;
 mod limits;
 mod net;
 mod pipes;
+#[path = "../common/plain.rs"]
+mod plain;

@@ -3,11 +3,12 @@
 //!
 //! The script comes on WASI's stdin, one call per line; one result line per
 //! call goes to WASI's stdout. vfd's own 0, 1 and 2 are the sequence's to
-//! use, so neither the script nor the results go through them. Descriptor
+//! use, so neither the script nor the results go through them (with
+//! `--close-stdio`, the sequence starts with them closed; `--cwd DIR` sets
+//! vfd's current directory first). Descriptor
 //! numbers come as the host's unsigned numbers and are handed to the
-//! library's raw calls as C would (a number past `i32::MAX` is negative,
-//! which the library refuses with `EBADF` before the host sees it, as
-//! Linux does).
+//! library's raw calls as C would (a number past `i32::MAX` is negative;
+//! the library passes it on, and the host answers in Linux's order).
 //!
 //! Calls (`C`, `A`, `N` are 0 or 1: cloexec, append, nonblock):
 //!
@@ -60,6 +61,7 @@ fn main() {
     io::stdin()
         .read_to_string(&mut script)
         .expect("the script on stdin");
+    setup(std::env::args().skip(1));
     let mut out = BufWriter::new(io::stdout().lock());
     for line in script.lines() {
         let result = match replay(line) {
@@ -75,6 +77,29 @@ fn main() {
         writeln!(out, "{result}").expect("stdout");
     }
     out.flush().expect("stdout");
+}
+
+/// Apply the options, once the script is read:
+/// - `--close-stdio` closes vfd's 0, 1 and 2, for a layer whose stdio are
+///   the runtime's streams (the wasm build) rather than `/dev/null`, so the
+///   sequence starts on an empty table;
+/// - `--cwd DIR` changes vfd's current directory first.
+fn setup(mut args: impl Iterator<Item = String>) {
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--close-stdio" => {
+                for fd in 0..3 {
+                    // Closed already under a limit below 3: nothing to do.
+                    let _ = vfd::io::close_raw(fd);
+                }
+            }
+            "--cwd" => {
+                let dir = args.next().expect("--cwd needs a directory");
+                vfd::env::set_current_dir(&dir).unwrap_or_else(|e| panic!("cd {dir}: {e}"));
+            }
+            other => panic!("unknown option {other:?}: expected --close-stdio or --cwd DIR"),
+        }
+    }
 }
 
 /// The words of one script line.
