@@ -1,4 +1,4 @@
-//! The four columns: how each runs one workload once and reads its result.
+//! The five columns: how each runs one workload once and reads its result.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -28,12 +28,15 @@ pub struct Column {
 pub enum Kind {
     Native,
     Vfd,
+    /// The vfd workload composed with the wasm build of the layer, run by
+    /// wasmtime-wasi p2 alone, as `wasmtime run` would run it.
+    Composed,
     P2,
     P1,
 }
 
 /// The columns, in table order.
-pub const COLUMNS: [Column; 4] = [
+pub const COLUMNS: [Column; 5] = [
     Column {
         name: "native",
         kind: Kind::Native,
@@ -41,6 +44,10 @@ pub const COLUMNS: [Column; 4] = [
     Column {
         name: "vfd",
         kind: Kind::Vfd,
+    },
+    Column {
+        name: "vfd composed",
+        kind: Kind::Composed,
     },
     Column {
         name: "wasmtime-wasi p2",
@@ -55,14 +62,15 @@ pub const COLUMNS: [Column; 4] = [
 /// Indexes into [`COLUMNS`].
 pub const NATIVE: usize = 0;
 pub const VFD: usize = 1;
-pub const P2: usize = 2;
-pub const P1: usize = 3;
+pub const COMPOSED: usize = 2;
+pub const P2: usize = 3;
+pub const P1: usize = 4;
 
 impl Column {
     /// Whether this column can do `row` at all.
     pub fn runs(&self, row: &Row) -> bool {
         match self.kind {
-            Kind::Native | Kind::Vfd => true,
+            Kind::Native | Kind::Vfd | Kind::Composed => true,
             Kind::P2 => row.p2,
             Kind::P1 => row.p1,
         }
@@ -99,6 +107,7 @@ pub struct Columns {
     pub engine: Engine,
     native: PathBuf,
     pub vfd: Component,
+    composed: Component,
     pub p2: Component,
     p1: Module,
     pub p2_linker: Linker<P2State>,
@@ -115,6 +124,7 @@ impl Columns {
                 .with_context(|| format!("cannot compile {}", path.display()))
         };
         let vfd = load(&opts.vfd)?;
+        let composed = compose(&engine, &opts.vfd)?;
         let p2 = load(&opts.p2)?;
         let p1 = Module::from_file(&engine, &opts.p1)
             .map_err(anyhow::Error::from)
@@ -127,6 +137,7 @@ impl Columns {
             engine,
             native: opts.native.clone(),
             vfd,
+            composed,
             p2,
             p1,
             p2_linker,
@@ -165,22 +176,8 @@ impl Columns {
                 exited(status)?;
                 out.contents().to_vec()
             }
-            Kind::P2 => {
-                let out = MemoryOutputPipe::new(4096);
-                let wasi = self
-                    .wasi(&out, "std-workload", row, &iterations)
-                    .preopened_dir(&self.scratch, GUEST_DIR, FsPerms::ReadWrite)?
-                    .build();
-                let mut store = Store::new(&self.engine, P2State::new(wasi));
-                let command = WasiCommand::instantiate(&mut store, &self.p2, &self.p2_linker)?;
-                let status = match command.wasi_cli_run().call_run(&mut store) {
-                    Ok(Ok(())) => 0,
-                    Ok(Err(())) => 1,
-                    Err(e) => exit_status(e)?,
-                };
-                exited(status)?;
-                out.contents().to_vec()
-            }
+            Kind::Composed => self.run_p2(&self.composed, "vfd-workload", row, &iterations)?,
+            Kind::P2 => self.run_p2(&self.p2, "std-workload", row, &iterations)?,
             Kind::P1 => {
                 let out = MemoryOutputPipe::new(4096);
                 let wasi = self
@@ -199,6 +196,32 @@ impl Columns {
             }
         };
         parse(&out)
+    }
+
+    /// Run `component` as a wasi:cli command under wasmtime-wasi p2 alone,
+    /// with the scratch directory preopened (`--dir`), and return its
+    /// output.
+    fn run_p2(
+        &self,
+        component: &Component,
+        program: &str,
+        row: &Row,
+        iterations: &str,
+    ) -> Result<Vec<u8>> {
+        let out = MemoryOutputPipe::new(4096);
+        let wasi = self
+            .wasi(&out, program, row, iterations)
+            .preopened_dir(&self.scratch, GUEST_DIR, FsPerms::ReadWrite)?
+            .build();
+        let mut store = Store::new(&self.engine, P2State::new(wasi));
+        let command = WasiCommand::instantiate(&mut store, component, &self.p2_linker)?;
+        let status = match command.wasi_cli_run().call_run(&mut store) {
+            Ok(Ok(())) => 0,
+            Ok(Err(())) => 1,
+            Err(e) => exit_status(e)?,
+        };
+        exited(status)?;
+        Ok(out.contents().to_vec())
     }
 
     /// A WASI context as the wasmtime CLI makes one: arguments, stdout
@@ -222,6 +245,18 @@ impl Columns {
             .allow_tcp(true);
         b
     }
+}
+
+/// The vfd workload at `path` composed with the wasm layer embedded in
+/// vfd-host, as `vfd compose` makes it, and compiled.
+fn compose(engine: &Engine, path: &Path) -> Result<Component> {
+    let guest = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let layer = vfd_host::compose::require_embedded_layer()?;
+    let composed = vfd_host::compose::compose(&guest, layer)
+        .with_context(|| format!("cannot compose {} with the layer", path.display()))?;
+    Component::new(engine, &composed)
+        .map_err(anyhow::Error::from)
+        .context("cannot compile the composed vfd workload")
 }
 
 /// The status carried by a `proc_exit`/`exit` trap, or the trap itself.

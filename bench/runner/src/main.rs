@@ -1,4 +1,4 @@
-//! `vfd-bench`: runs the benchmark workloads in four columns and reports
+//! `vfd-bench`: runs the benchmark workloads in five columns and reports
 //! the medians as a markdown table.
 //!
 //! ```text
@@ -8,6 +8,9 @@
 //!
 //! - native: `BIN` (std-workload built for the host), run as a process;
 //! - vfd: `vfd-workload` as a component, through `vfd_host::run_command`;
+//! - vfd composed: `vfd-workload` composed with the wasm layer embedded
+//!   in vfd-host (`vfd compose`), run with wasmtime-wasi's p2 bindings
+//!   alone, as `wasmtime run` would;
 //! - wasmtime-wasi p2: std-workload for wasm32-wasip2, as a wasi:cli
 //!   command with wasmtime-wasi's p2 bindings;
 //! - wasmtime-wasi p1: std-workload for wasm32-wasip1, a core module run

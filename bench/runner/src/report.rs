@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use vfd_bench_workloads::Unit;
 
-use crate::columns::{COLUMNS, NATIVE, P1, P2, VFD};
+use crate::columns::{COLUMNS, COMPOSED, NATIVE, P1, P2, VFD};
 use crate::extras::{Extras, OpenClose};
 use crate::{Options, RowResult};
 
@@ -44,12 +44,26 @@ fn ns(v: f64) -> String {
     }
 }
 
-/// How long vfd takes relative to `other`: per operation, or per byte for
-/// a throughput row. Below 1, vfd is faster.
-fn time_ratio(unit: Unit, vfd: f64, other: f64) -> f64 {
+/// How long `this` takes relative to `other`: per operation, or per byte
+/// for a throughput row. Below 1, `this` is faster.
+fn time_ratio(unit: Unit, this: f64, other: f64) -> f64 {
     match unit {
-        Unit::NsPerOp => vfd / other,
-        Unit::BytesPerSec => other / vfd,
+        Unit::NsPerOp => this / other,
+        Unit::BytesPerSec => other / this,
+    }
+}
+
+/// The ratios of the main table and the headline: (column, over column).
+const RATIOS: [(usize, usize); 4] = [(VFD, NATIVE), (VFD, P2), (VFD, P1), (COMPOSED, P2)];
+
+/// A column's short name in a ratio.
+fn short(c: usize) -> &'static str {
+    match c {
+        NATIVE => "native",
+        VFD => "vfd",
+        COMPOSED => "composed",
+        P2 => "p2",
+        _ => "p1",
     }
 }
 
@@ -65,14 +79,14 @@ fn geomean(v: &[f64]) -> f64 {
 }
 
 impl Report<'_> {
-    /// vfd's time ratio to column `c`, for each row both ran.
-    fn ratios(&self, c: usize) -> Vec<(&'static str, f64)> {
+    /// Column `this`'s time ratio to column `c`, for each row both ran.
+    fn ratios(&self, this: usize, c: usize) -> Vec<(&'static str, f64)> {
         self.results
             .iter()
             .filter_map(|r| {
                 Some((
                     r.row.label,
-                    time_ratio(r.row.unit, r.median(VFD)?, r.median(c)?),
+                    time_ratio(r.row.unit, r.median(this)?, r.median(c)?),
                 ))
             })
             .collect()
@@ -81,12 +95,8 @@ impl Report<'_> {
     /// The headline: geometric mean and range of each ratio.
     pub fn headline(&self) -> String {
         let mut out = String::new();
-        for (c, name) in [
-            (NATIVE, "native"),
-            (P2, "wasmtime-wasi p2"),
-            (P1, "wasmtime-wasi p1"),
-        ] {
-            let ratios = self.ratios(c);
+        for (this, c) in RATIOS {
+            let ratios = self.ratios(this, c);
             if ratios.is_empty() {
                 continue;
             }
@@ -97,7 +107,9 @@ impl Report<'_> {
             );
             let _ = writeln!(
                 out,
-                "- **vfd / {name}: {:.2}×** (geometric mean of {} rows; from {:.2}× for {} to {:.2}× for {})",
+                "- **{} / {}: {:.2}×** (geometric mean of {} rows; from {:.2}× for {} to {:.2}× for {})",
+                COLUMNS[this].name,
+                COLUMNS[c].name,
                 geomean(&values),
                 values.len(),
                 lo.1,
@@ -112,36 +124,35 @@ impl Report<'_> {
     /// The main table.
     pub fn table(&self) -> String {
         let mut out = String::new();
+        let names = COLUMNS.map(|c| c.name).join(" | ");
+        let ratio_names = RATIOS.map(|(a, b)| format!("{} / {}", short(a), short(b)));
         let _ = writeln!(
             out,
-            "| row | unit | {} | vfd / native | vfd / p2 | vfd / p1 |",
-            COLUMNS.map(|c| c.name).join(" | ")
+            "| row | unit | {names} | {} |",
+            ratio_names.join(" | ")
         );
         let _ = writeln!(
             out,
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+            "| --- | --- |{}",
+            " ---: |".repeat(COLUMNS.len() + RATIOS.len())
         );
         for r in self.results {
-            let cell = |c: usize| {
+            let cells = (0..COLUMNS.len()).map(|c| {
                 r.median(c)
                     .map_or_else(|| "n/a".to_owned(), |v| value(r.row.unit, v))
-            };
-            let ratio = |c: usize| match (r.median(VFD), r.median(c)) {
-                (Some(v), Some(o)) => format!("{:.2}×", time_ratio(r.row.unit, v, o)),
-                _ => "–".to_owned(),
-            };
+            });
+            let ratios = RATIOS
+                .iter()
+                .map(|&(a, b)| match (r.median(a), r.median(b)) {
+                    (Some(v), Some(o)) => format!("{:.2}×", time_ratio(r.row.unit, v, o)),
+                    _ => "–".to_owned(),
+                });
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} |",
                 r.row.label,
                 unit_name(r.row.unit),
-                cell(NATIVE),
-                cell(VFD),
-                cell(P2),
-                cell(P1),
-                ratio(NATIVE),
-                ratio(P2),
-                ratio(P1),
+                cells.chain(ratios).collect::<Vec<_>>().join(" | ")
             );
         }
         out
@@ -151,7 +162,7 @@ impl Report<'_> {
     fn spread(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "| row | {} |", COLUMNS.map(|c| c.name).join(" | "));
-        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(out, "| --- |{}", " ---: |".repeat(COLUMNS.len()));
         for r in self.results {
             let cell = |c: usize| {
                 let s = &r.samples[c];
@@ -162,15 +173,8 @@ impl Report<'_> {
                 let min = s.iter().copied().fold(f64::MAX, f64::min);
                 format!("{:.0}%", (max / min - 1.0) * 100.0)
             };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                r.row.label,
-                cell(NATIVE),
-                cell(VFD),
-                cell(P2),
-                cell(P1)
-            );
+            let cells: Vec<String> = (0..COLUMNS.len()).map(cell).collect();
+            let _ = writeln!(out, "| {} | {} |", r.row.label, cells.join(" | "));
         }
         out
     }
@@ -294,15 +298,17 @@ impl Report<'_> {
             "\nEach cell is the median of {} repetition(s), the columns interleaved (for each \
              repetition, for each row, each column runs once). Each run times its own loop, \
              after an untimed warm-up of a tenth of its iterations, so starting a process or \
-             instantiating a guest is not counted. The three wasm columns share one `Engine` \
+             instantiating a guest is not counted. The four wasm columns share one `Engine` \
              built from `vfd_host::engine_config()` (Cranelift, component model on, \
              concurrency support off), and each guest is compiled once, so they differ only \
-             in the interface. wasmtime-wasi runs as the wasmtime CLI sets it up: \
+             in the interface. `vfd composed` is the vfd workload composed with the wasm \
+             build of the layer (what `vfd compose` writes), run by wasmtime-wasi p2 with no \
+             vfd host code, as `wasmtime run` would. wasmtime-wasi runs as the wasmtime CLI sets it up: \
              `allow_blocking_current_thread(true)`, the scratch directory preopened at \
              `/data` (vfd mounts it there). All workloads read and write through \
              page-aligned buffers.\n\n\
-             Ratios are vfd's time over the other column's time, per operation, or per byte \
-             for the GB/s rows: below 1.00× vfd is faster. `n/a`: WASI has no such call.\n",
+             Ratios are one column's time over another's, per operation, or per byte \
+             for the GB/s rows: below 1.00× the first is faster. `n/a`: WASI has no such call.\n",
             self.opts.reps
         );
         out.push_str(&self.tables());
