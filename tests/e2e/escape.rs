@@ -1,8 +1,9 @@
 //! The escape corpus (tests/guest/src/bin/escape.rs): hostile paths and
-//! call sequences, each refused with its exact errno, in both modes; then
-//! the host tree outside the writable mount is checked byte for byte.
+//! call sequences, each refused with its exact errno, through vfd-host,
+//! `vfd run` and composed with the wasm layer; then the host tree outside
+//! the writable mount is checked byte for byte.
 
-use crate::harness::{Fixture, Output, run_cli_with, run_lib_with};
+use crate::harness::{Fixture, Output, run_cli_with, run_composed, run_lib_with};
 use std::collections::BTreeMap;
 use std::os::unix::fs::symlink;
 use std::path::Path;
@@ -202,5 +203,14 @@ fn escape_corpus_is_refused_through_the_library() {
 fn escape_corpus_is_refused_through_vfd_run() {
     run_corpus("vfd run", |fixture, root| {
         run_cli_with(fixture, &[], "escape", &[root])
+    });
+}
+
+/// The wasm layer under plain wasmtime-wasi: its mounts are the runtime's
+/// preopens, and the same corpus gets the same errnos.
+#[test]
+fn escape_corpus_is_refused_composed() {
+    run_corpus("composed", |fixture, root| {
+        run_composed(fixture, "escape", &[root])
     });
 }

@@ -7,7 +7,9 @@
 //! test), since the other tests of this binary run in parallel threads and
 //! open descriptors and allocate at the same time.
 
-use crate::harness::{Fixture, Output, component, engine, read_all, run_lib_with};
+use crate::harness::{
+    Fixture, Output, component, engine, read_all, run_composed_with, run_lib_with,
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -78,6 +80,68 @@ fn a_guest_that_fills_its_table_leaves_the_host_healthy() {
         b.max_fds(16);
     });
     expect_checks("limits table after fill", &out, TABLE_CHECKS);
+}
+
+/// The wasm layer's limit comes from `VFD_MAX_FDS` in the environment
+/// the runtime gives (`wasmtime run --env VFD_MAX_FDS=16`); the same
+/// checks pass at it.
+#[test]
+fn max_fds_composed_gives_the_same_errors_at_the_limit() {
+    let fixture = Fixture::new();
+    let out = run_composed_with(&fixture, "limits", &["table"], |b| {
+        b.env("VFD_MAX_FDS", "16");
+    });
+    expect_checks("limits table (composed)", &out, TABLE_CHECKS);
+    fixture.assert_outside_untouched();
+}
+
+#[test]
+fn a_composed_guest_that_fills_its_table_stops_where_vfd_host_does() {
+    let fixture = Fixture::new();
+    let out = run_composed_with(&fixture, "limits", &["fill", "16"], |b| {
+        b.env("VFD_MAX_FDS", "16");
+    });
+    assert_eq!(
+        out.stdout,
+        "fill: open 13 then mfile, pipe 6 then mfile, socketpair 6 then mfile, \
+         dup 12 then mfile (37 calls)\n",
+        "{out:#?}"
+    );
+    assert_eq!(out.code, 0, "{out:#?}");
+}
+
+/// `read`, `pread` and `recv-from` with a length of `u32::MAX` through
+/// the wasm layer: each call returns at most the layer's cap, as through
+/// vfd-host. (The host's memory is measured through vfd-host only: under
+/// plain wasmtime-wasi, what the host allocates is wasmtime-wasi's.)
+#[test]
+fn huge_lengths_composed_return_at_most_the_cap() {
+    let fixture = Fixture::new();
+    let big = 8 * MIB;
+    std::fs::File::create(fixture.path("mnt/big.bin"))
+        .unwrap()
+        .set_len(big as u64)
+        .unwrap();
+    // The layer's MAX_READ_LEN is the host build's, by design.
+    let cap = vfd_host::MAX_READ_LEN as usize;
+    let out = run_composed_with(&fixture, "limits", &["read", "/data/big.bin"], |_| {});
+    assert_eq!(
+        out.stdout,
+        format!(
+            "read {big} bytes in {} calls, largest {cap}, pread largest {cap}, within cap true\n",
+            big / cap
+        ),
+        "{out:#?}"
+    );
+    let out = run_composed_with(&fixture, "limits", &["recv"], |b| {
+        b.inherit_network();
+    });
+    assert!(
+        out.stdout
+            .starts_with("recv_from 60000 of 60000 bytes; read ")
+            && out.stdout.ends_with("within cap true\n"),
+        "{out:#?}"
+    );
 }
 
 // ---- Children -----------------------------------------------------------

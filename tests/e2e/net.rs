@@ -1,7 +1,8 @@
 //! Sockets with a real peer on loopback: the echo server (socket
-//! activation and a guest-made listener), and host sockets handed in.
+//! activation and a guest-made listener, through `vfd run` and composed),
+//! and host sockets handed in.
 
-use crate::harness::{Fixture, guest, run_lib_with, vfd_cli};
+use crate::harness::{Fixture, composed, composed_wasi, guest, run_lib_with, run_plain, vfd_cli};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, Stdio};
@@ -57,8 +58,13 @@ fn start_echo_server(
     (child, addr, out)
 }
 
+/// What the echo server prints after its first line, for three clients.
+const THREE_CLIENTS_LOG: &str = "client 1 connected\nclient 1: echoed 1 lines\n\
+    client 2 connected\nclient 2: echoed 2 lines\n\
+    client 3 connected\nclient 3: echoed 3 lines\n";
+
 /// Three clients in turn, each sending a few lines and reading them back.
-fn serve_three_clients(child: Child, addr: &str, mut out: BufReader<std::process::ChildStdout>) {
+fn echo_three_clients(addr: &str) {
     for client in 1..=3 {
         let mut stream = TcpStream::connect(addr).unwrap();
         patient(&stream);
@@ -71,15 +77,16 @@ fn serve_three_clients(child: Child, addr: &str, mut out: BufReader<std::process
         stream.read_to_string(&mut echoed).unwrap();
         assert_eq!(echoed, sent, "client {client}");
     }
+}
+
+/// [`echo_three_clients`], then the server's exit and the rest of its log.
+fn serve_three_clients(child: Child, addr: &str, mut out: BufReader<std::process::ChildStdout>) {
+    echo_three_clients(addr);
     let status = finish(child);
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
     assert!(status.success(), "{status:?}\n{rest}");
-    assert_eq!(
-        rest,
-        "client 1 connected\nclient 1: echoed 1 lines\nclient 2 connected\nclient 2: echoed 2 lines\n\
-         client 3 connected\nclient 3: echoed 3 lines\n"
-    );
+    assert_eq!(rest, THREE_CLIENTS_LOG);
 }
 
 #[test]
@@ -101,6 +108,45 @@ fn echo_server_on_its_own_listener_with_allow_listen() {
         &["--listen", "127.0.0.1:0", "--clients", "3"],
     );
     serve_three_clients(child, &addr, out);
+}
+
+/// The echo server composed with the wasm layer, under plain
+/// wasmtime-wasi with the network granted (`wasmtime run -S
+/// inherit-network`): its listener is a wasi:sockets socket.
+#[test]
+fn echo_server_composed_on_its_own_listener() {
+    let fixture = Fixture::new();
+    let (mut b, stdout, stderr) = composed_wasi(
+        &fixture,
+        "echo-server",
+        &["--listen", "127.0.0.1:0", "--clients", "3"],
+    );
+    b.inherit_network();
+    let wasi = b.build();
+    let component = composed("echo-server");
+    let server = std::thread::spawn(move || run_plain(&component, wasi));
+    let deadline = Instant::now() + PATIENCE;
+    let first = loop {
+        let text = String::from_utf8_lossy(&stdout.contents()).into_owned();
+        if let Some((first, _)) = text.split_once('\n') {
+            break first.to_owned();
+        }
+        assert!(
+            !server.is_finished() && Instant::now() < deadline,
+            "the composed echo server announced no address: {text:?}\nstderr: {}",
+            String::from_utf8_lossy(&stderr.contents())
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let addr = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    echo_three_clients(addr);
+    let status = server.join().unwrap().unwrap();
+    let log = String::from_utf8_lossy(&stdout.contents()).into_owned();
+    assert_eq!(status, 0, "{log}");
+    assert_eq!(log, format!("{first}\n{THREE_CLIENTS_LOG}"));
 }
 
 #[test]
