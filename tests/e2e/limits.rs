@@ -49,64 +49,58 @@ const TABLE_CHECKS: &[&str] = &[
     "table_intact",
 ];
 
+/// What `limits fill 16` prints: how many of each call fit in a table of
+/// 16 that holds stdio, before EMFILE.
+const FILL_16: &str = "fill: open 13 then mfile, pipe 6 then mfile, socketpair 6 then mfile, \
+     dup 12 then mfile (37 calls)\n";
+
+/// vfd-host with `.max_fds(16)`.
+fn run_16(fixture: &Fixture, args: &[&str]) -> Output {
+    run_lib_with(fixture, "limits", args, |b| {
+        b.max_fds(16);
+    })
+}
+
+/// The wasm layer's limit comes from `VFD_MAX_FDS` in the environment
+/// the runtime gives (`wasmtime run --env VFD_MAX_FDS=16`).
+fn run_16_composed(fixture: &Fixture, args: &[&str]) -> Output {
+    run_composed_with(fixture, "limits", args, |b| {
+        b.env("VFD_MAX_FDS", "16");
+    })
+}
+
 #[test]
 fn max_fds_gives_emfile_ebadf_and_einval_at_the_limit() {
-    let fixture = Fixture::new();
-    let out = run_lib_with(&fixture, "limits", &["table"], |b| {
-        b.max_fds(16);
-    });
-    expect_checks("limits table", &out, TABLE_CHECKS);
-    fixture.assert_outside_untouched();
+    for (mode, run) in [
+        ("vfd-host", run_16 as fn(&Fixture, &[&str]) -> Output),
+        ("composed", run_16_composed),
+    ] {
+        let fixture = Fixture::new();
+        let out = run(&fixture, &["table"]);
+        expect_checks(&format!("limits table ({mode})"), &out, TABLE_CHECKS);
+        fixture.assert_outside_untouched();
+    }
 }
 
 #[test]
 fn a_guest_that_fills_its_table_leaves_the_host_healthy() {
     let fixture = Fixture::new();
-    let out = run_lib_with(&fixture, "limits", &["fill", "16"], |b| {
-        b.max_fds(16);
-    });
-    assert_eq!(
-        out.stdout,
-        "fill: open 13 then mfile, pipe 6 then mfile, socketpair 6 then mfile, \
-         dup 12 then mfile (37 calls)\n",
-        "{out:#?}"
-    );
+    let out = run_16(&fixture, &["fill", "16"]);
+    assert_eq!(out.stdout, FILL_16, "{out:#?}");
     // The host goes on: the next guests run as on a fresh host.
     let out = run_lib_with(&fixture, "probe", &["open:/data/hello.txt"], |b| {
         b.max_fds(16);
     });
     assert_eq!(out.stdout, "open /data/hello.txt: fd 3\n", "{out:#?}");
-    let out = run_lib_with(&fixture, "limits", &["table"], |b| {
-        b.max_fds(16);
-    });
+    let out = run_16(&fixture, &["table"]);
     expect_checks("limits table after fill", &out, TABLE_CHECKS);
-}
-
-/// The wasm layer's limit comes from `VFD_MAX_FDS` in the environment
-/// the runtime gives (`wasmtime run --env VFD_MAX_FDS=16`); the same
-/// checks pass at it.
-#[test]
-fn max_fds_composed_gives_the_same_errors_at_the_limit() {
-    let fixture = Fixture::new();
-    let out = run_composed_with(&fixture, "limits", &["table"], |b| {
-        b.env("VFD_MAX_FDS", "16");
-    });
-    expect_checks("limits table (composed)", &out, TABLE_CHECKS);
-    fixture.assert_outside_untouched();
 }
 
 #[test]
 fn a_composed_guest_that_fills_its_table_stops_where_vfd_host_does() {
     let fixture = Fixture::new();
-    let out = run_composed_with(&fixture, "limits", &["fill", "16"], |b| {
-        b.env("VFD_MAX_FDS", "16");
-    });
-    assert_eq!(
-        out.stdout,
-        "fill: open 13 then mfile, pipe 6 then mfile, socketpair 6 then mfile, \
-         dup 12 then mfile (37 calls)\n",
-        "{out:#?}"
-    );
+    let out = run_16_composed(&fixture, &["fill", "16"]);
+    assert_eq!(out.stdout, FILL_16, "{out:#?}");
     assert_eq!(out.code, 0, "{out:#?}");
 }
 
