@@ -45,6 +45,8 @@
 //! - Status flags of stdio are the layer's own: O_NONBLOCK on fd 1 does
 //!   not reach the runtime's stdout. There is no dev-mode report.
 
+#[cfg(target_arch = "wasm32")]
+mod alloc;
 pub mod bindings;
 mod description;
 mod descriptors;
@@ -62,6 +64,10 @@ pub use handles::MAX_HANDLES;
 pub use object::pipe::{PIPE_BUF, PIPE_CAPACITY};
 pub use state::{AT_FDCWD, MAX_FDS_VAR};
 pub use vfd_paths::{NAME_MAX, PATH_MAX};
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: alloc::PageAlignedLarge = alloc::PageAlignedLarge;
 
 /// The component: the type every exported interface is implemented on.
 pub struct Layer;
