@@ -26,7 +26,7 @@ impl Description {
     /// A description of `object`, remembering `origin` only when asked to.
     pub fn new(object: Object, origin: Option<&str>) -> Self {
         let write_mode = match &object {
-            Object::File(_) | Object::Dir(_) => WriteMode::Plain,
+            Object::File(_) | Object::FileOrDir(_) | Object::Dir(_) => WriteMode::Plain,
             Object::Pipe(_) => WriteMode::Pipe,
             Object::Socket(_) => WriteMode::Socket,
             Object::Stdio(_, fd) | Object::Host(fd) => WriteMode::of(fd.as_fd()),

@@ -13,7 +13,7 @@ use crate::bindings::{
 };
 use crate::description::Description;
 use crate::mounts::{self, Resolved};
-use crate::object::{self, Object};
+use crate::object;
 use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
 use std::mem::MaybeUninit;
 use std::sync::Arc;
@@ -42,7 +42,7 @@ impl VfdCtx {
         } else if dir == AT_FDCWD {
             self.mounts.resolve(&format!("{}/{path}", self.cwd))
         } else {
-            let dir = self.desc(dir)?.object.as_dir().ok_or(Errno::Notdir)?;
+            let dir = self.desc(dir)?.object.as_dir()?;
             Ok(Resolved {
                 dir,
                 rel: path.to_owned(),
@@ -333,10 +333,7 @@ impl Host for VfdCtx {
     }
 
     fn read_dir(&mut self, fd: u32) -> Result<Vec<DirEntry>, Errno> {
-        match &self.desc(fd)?.object {
-            Object::Dir(d) => d.entries(),
-            _ => Err(Errno::Notdir),
-        }
+        self.desc(fd)?.object.as_dir()?.entries()
     }
 
     fn mkdir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {

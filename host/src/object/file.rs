@@ -1,7 +1,7 @@
 //! open(2) of host files and directories through a mount, with cap-std.
 
 use super::readonly::{self, Allowed};
-use super::{Directory, Object};
+use super::{Directory, FileOrDir, Object};
 use crate::bindings::{Errno, OpenFlags};
 use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
 use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt};
@@ -74,16 +74,25 @@ fn open_host(at: &Directory, path: &str, flags: OpenFlags) -> Result<Object, Err
     options.custom_flags(custom.bits() as i32);
 
     let file = at.dir.open_with(path, &options)?;
-    // What was opened decides the object: a FIFO is written as a pipe
-    // (never raising SIGPIPE in the host), a directory serves the `-at`
-    // calls.
+    if directory {
+        // The host refuses O_DIRECTORY on anything else.
+        return Ok(Object::Dir(Directory {
+            dir: Dir::from_std_file(file.into_std()),
+            writable: at.writable,
+            mount: at.mount,
+        }));
+    }
+    if !write {
+        return Ok(Object::FileOrDir(FileOrDir::new(
+            file,
+            at.writable,
+            at.mount,
+        )));
+    }
+    // Opened for writing, so not a directory (the host says `isdir`): a
+    // FIFO is written as a pipe, never raising SIGPIPE in the host.
     Ok(
         match HostType::from_raw_mode(rustix::fs::fstat(&file)?.st_mode) {
-            HostType::Directory => Object::Dir(Directory {
-                dir: Dir::from_std_file(file.into_std()),
-                writable: at.writable,
-                mount: at.mount,
-            }),
             HostType::Fifo => Object::Pipe(file.into_std().into()),
             _ => Object::File(file),
         },

@@ -7,6 +7,7 @@
 
 mod dir;
 mod file;
+mod file_or_dir;
 mod host;
 mod readonly;
 mod stdio;
@@ -14,17 +15,22 @@ mod write;
 
 pub use dir::Directory;
 pub use file::open;
+pub use file_or_dir::FileOrDir;
 pub use host::Ownership;
 pub use stdio::Stdio;
 pub use write::WriteMode;
 
+use crate::bindings::Errno;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 /// What an open description refers to.
 #[derive(Debug)]
 pub enum Object {
-    /// A host file opened through a mount.
+    /// A host file opened through a mount for writing.
     File(cap_std::fs::File),
+    /// A host file or directory opened through a mount for reading only,
+    /// without `O_DIRECTORY`.
+    FileOrDir(FileOrDir),
     /// A host directory opened through a mount.
     Dir(Directory),
     /// One of the host's standard streams, lent to the guest.
@@ -42,6 +48,7 @@ impl Object {
     pub fn kind(&self) -> &'static str {
         match self {
             Object::File(_) => "file",
+            Object::FileOrDir(f) => f.kind(),
             Object::Dir(_) => "directory",
             Object::Stdio(s, _) => s.name(),
             Object::Host(_) => "host descriptor",
@@ -50,11 +57,13 @@ impl Object {
         }
     }
 
-    /// The directory, if this is one (for the `-at` calls).
-    pub fn as_dir(&self) -> Option<&Directory> {
+    /// The directory, if this is one (for the `-at` calls and readdir);
+    /// `notdir` if it is not.
+    pub fn as_dir(&self) -> Result<&Directory, Errno> {
         match self {
-            Object::Dir(d) => Some(d),
-            _ => None,
+            Object::Dir(d) => Ok(d),
+            Object::FileOrDir(f) => f.as_dir()?.ok_or(Errno::Notdir),
+            _ => Err(Errno::Notdir),
         }
     }
 }
@@ -63,6 +72,7 @@ impl AsFd for Object {
     fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
             Object::File(f) => f.as_fd(),
+            Object::FileOrDir(f) => f.as_fd(),
             Object::Dir(d) => d.dir.as_fd(),
             Object::Stdio(_, fd) | Object::Host(fd) | Object::Pipe(fd) | Object::Socket(fd) => {
                 fd.as_fd()
