@@ -197,19 +197,23 @@ impl Description {
             (o, _) if !o.seekable() => return Err(Errno::Spipe),
             (_, Whence::Set) => 0,
             (_, Whence::Cur) => self.offset.get(),
-            (Object::File(f), Whence::End) => f.size()?,
             // A directory's end is its filesystem's to say on Linux, and
             // wasi:filesystem does not tell it: this is ext4's (the end of
             // its hash space, the largest offset), the most common answer;
             // tmpfs and overlayfs say `inval` instead.
             (Object::Dir(_), Whence::End) => MAX_OFFSET,
+            (Object::File(f), Whence::End) if f.is_dir()? => MAX_OFFSET,
+            (Object::File(f), Whence::End) => f.size()?,
             _ => return Err(Errno::Spipe),
         };
-        let max = match self.object {
-            Object::File(_) => MAX_FILE_OFFSET,
-            _ => MAX_OFFSET,
-        };
-        let new = seek_target(base, offset, max)?;
+        let new = seek_target(base, offset, MAX_OFFSET)?;
+        // Whether a file or a directory is asked only past a file's limit.
+        if new > MAX_FILE_OFFSET
+            && let Object::File(f) = &self.object
+            && !f.is_dir()?
+        {
+            return Err(Errno::Inval);
+        }
         self.offset.set(new);
         Ok(new)
     }

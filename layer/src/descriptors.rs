@@ -318,10 +318,7 @@ impl Guest for Layer {
     }
 
     fn read_dir(fd: u32) -> Result<Vec<DirEntry>, Errno> {
-        state::with(|s| match s.desc(fd)?.object.as_dir() {
-            Some(d) => d.entries(),
-            None => Err(Errno::Notdir),
-        })
+        state::with(|s| s.desc(fd)?.object.as_dir()?.entries())
     }
 
     fn mkdir_at(dir: u32, path: String) -> Result<(), Errno> {

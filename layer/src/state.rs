@@ -142,7 +142,7 @@ impl State {
         } else if dir == AT_FDCWD {
             Ok(self.mounts.resolve(&format!("{}/{path}", self.cwd))?)
         } else {
-            let dir = self.desc(dir)?.object.as_dir().ok_or(Errno::Notdir)?;
+            let dir = self.desc(dir)?.object.as_dir()?;
             Ok(Resolved {
                 root: dir,
                 rel: path.to_owned(),

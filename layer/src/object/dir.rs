@@ -144,13 +144,18 @@ impl Dir {
         if directory && (write || truncate) {
             return Err(Errno::Isdir);
         }
-        Ok(match fd.get_type().map_err(errno::fs)? {
-            DescriptorType::Directory => Object::Dir(Dir {
+        if directory {
+            // The runtime refuses `directory` on anything else.
+            return Ok(Object::Dir(Dir {
                 fd,
                 writable: self.writable,
                 mount: self.mount,
-            }),
-            _ => Object::File(File { fd }),
-        })
+            }));
+        }
+        if !write {
+            return Ok(Object::File(File::unsorted(fd, self.writable, self.mount)));
+        }
+        // Opened for writing, so not a directory (the runtime says `isdir`).
+        Ok(Object::File(File::new(fd)))
     }
 }

@@ -5,26 +5,113 @@
 //! its position. The open description keeps the offset (see
 //! `Description`), and this module only does positional I/O.
 
-use super::fs_stat;
+use super::{Dir, fs_stat};
 use crate::bindings::{Errno, FileStat};
 use crate::errno;
-use wasip2::filesystem::types::Descriptor;
+use std::cell::OnceCell;
+use wasip2::filesystem::types::{
+    Descriptor, DescriptorFlags, DescriptorType, OpenFlags, PathFlags,
+};
 
 /// A file opened through a preopen.
 #[derive(Debug)]
 pub struct File {
     /// The wasi:filesystem descriptor.
     pub fd: Descriptor,
+    /// For an open for reading without `O_DIRECTORY` (see [`Unsorted`]).
+    unsorted: Option<Unsorted>,
+}
+
+/// What `open(path, O_RDONLY)` gives may be a file or a directory, and
+/// only a few calls need to know which: the `-at` calls and readdir
+/// through it, and `read`, `pread` and `lseek`, which answer differently
+/// for a directory only when they fail or go past a file's largest
+/// offset. The runtime is asked then, once, instead of with `get-type`
+/// on every open for reading, which is most opens.
+#[derive(Debug)]
+struct Unsorted {
+    /// Where the directory would lie, as for [`Dir`].
+    writable: bool,
+    mount: usize,
+    /// Whether it is a directory, once asked.
+    is_dir: OnceCell<bool>,
+    /// Once used as a directory: a second descriptor for it (`.` opened
+    /// through the first, as wasi has no `dup`).
+    dir: OnceCell<Dir>,
 }
 
 impl File {
+    /// A descriptor known not to be a directory.
+    pub fn new(fd: Descriptor) -> File {
+        File { fd, unsorted: None }
+    }
+
+    /// A descriptor opened for reading without `O_DIRECTORY`, under a
+    /// mount that is `writable` or not.
+    pub fn unsorted(fd: Descriptor, writable: bool, mount: usize) -> File {
+        File {
+            fd,
+            unsorted: Some(Unsorted {
+                writable,
+                mount,
+                is_dir: OnceCell::new(),
+                dir: OnceCell::new(),
+            }),
+        }
+    }
+
+    /// Whether the descriptor is a directory.
+    pub fn is_dir(&self) -> Result<bool, Errno> {
+        let Some(u) = &self.unsorted else {
+            return Ok(false);
+        };
+        if let Some(&known) = u.is_dir.get() {
+            return Ok(known);
+        }
+        let is_dir = self.fd.get_type().map_err(errno::fs)? == DescriptorType::Directory;
+        Ok(*u.is_dir.get_or_init(|| is_dir))
+    }
+
+    /// The directory, if the descriptor is one.
+    pub fn as_dir(&self) -> Result<Option<&Dir>, Errno> {
+        let Some(u) = &self.unsorted else {
+            return Ok(None);
+        };
+        if !self.is_dir()? {
+            return Ok(None);
+        }
+        if let Some(dir) = u.dir.get() {
+            return Ok(Some(dir));
+        }
+        let fd = self
+            .fd
+            .open_at(
+                PathFlags::empty(),
+                ".",
+                OpenFlags::DIRECTORY,
+                DescriptorFlags::READ,
+            )
+            .map_err(errno::fs)?;
+        Ok(Some(u.dir.get_or_init(|| Dir {
+            fd,
+            writable: u.writable,
+            mount: u.mount,
+        })))
+    }
+
     /// pread(2): `len` bytes at `offset`, fewer only at end of file, as
     /// Linux reads a regular file. The runtime may return less per call
     /// (wasmtime: 64 KiB), so this asks again until `len` or the end; the
     /// caller caps `len`.
     pub fn read_at(&self, len: u32, offset: u64) -> Result<Vec<u8>, Errno> {
         let len = u64::from(len);
-        let (first, mut end) = self.fd.read(len, offset).map_err(errno::fs)?;
+        let (first, mut end) = match self.fd.read(len, offset) {
+            Ok(got) => got,
+            // Linux reads a directory with `isdir`; runtimes differ
+            // (wasmtime: `bad-descriptor`).
+            Err(_) if self.is_dir()? => return Err(Errno::Isdir),
+            Err(e) => return Err(errno::fs(e)),
+        };
         if end || first.is_empty() || first.len() as u64 >= len {
             return Ok(first);
         }

@@ -44,11 +44,13 @@ impl Object {
         matches!(self, Object::File(_) | Object::Dir(_))
     }
 
-    /// The directory, if this is one (for the `-at` calls).
-    pub fn as_dir(&self) -> Option<&Dir> {
+    /// The directory, if this is one (for the `-at` calls and readdir);
+    /// `notdir` if it is not.
+    pub fn as_dir(&self) -> Result<&Dir, Errno> {
         match self {
-            Object::Dir(d) => Some(d),
-            _ => None,
+            Object::Dir(d) => Ok(d),
+            Object::File(f) => f.as_dir()?.ok_or(Errno::Notdir),
+            _ => Err(Errno::Notdir),
         }
     }
 }
