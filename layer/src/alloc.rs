@@ -40,4 +40,24 @@ unsafe impl GlobalAlloc for PageAlignedLarge {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, adjusted(layout)) }
     }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees `new_size`, rounded up to the
+        // alignment, does not overflow.
+        let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        if adjusted(layout) == layout && adjusted(new_layout) == new_layout {
+            // Small before and after: the system allocator may grow in place.
+            return unsafe { System.realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: as `GlobalAlloc::realloc`'s own default: a new block,
+        // the bytes both blocks hold copied, the old block released.
+        unsafe {
+            let new = self.alloc(new_layout);
+            if !new.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+            new
+        }
+    }
 }
