@@ -1,6 +1,7 @@
 //! Limits and leaks: the table limit (EMFILE, EBADF, EINVAL), calls with
 //! huge lengths, thousands of guest lifecycles that end without closing
-//! anything, and guests running side by side.
+//! anything, and guests running side by side; through vfd-host and
+//! composed with the wasm layer.
 //!
 //! The tests that count the host's descriptors or measure its memory run
 //! in a child process of their own (this test binary again, on that one
@@ -8,7 +9,8 @@
 //! open descriptors and allocate at the same time.
 
 use crate::harness::{
-    Fixture, Output, component, engine, read_all, run_composed_with, run_lib_with,
+    Fixture, Output, component, composed, composed_wasi, engine, read_all, run_composed_with,
+    run_lib_with, run_plain,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{TcpListener, TcpStream};
@@ -531,6 +533,44 @@ fn leak_child() {
         fill();
     }
     assert_eq!(host_fds(), before, "a full table leaked host descriptors");
+
+    // The same guest composed with the wasm layer, under plain
+    // wasmtime-wasi. Nothing is lent there, so its fd 5 is the file it
+    // created, which is what `close-borrowed` closes then.
+    let leaky_composed = composed("leaky");
+    let run_composed = |i: usize| {
+        let ending = endings[i % endings.len()];
+        let (mut b, _out, _err) = composed_wasi(&fixture, "leaky", &[ending]);
+        b.inherit_network();
+        match (ending, run_plain(&leaky_composed, b.build())) {
+            ("return" | "close-borrowed", Ok(0)) | ("exit", Ok(1)) | ("panic", Err(_)) => {}
+            (ending, other) => panic!("composed run {i} ({ending}): {other:?}"),
+        }
+    };
+    for i in 0..8 {
+        run_composed(i);
+    }
+    let composed_runs = runs;
+    let before = host_fds();
+    let start = Instant::now();
+    for i in 0..composed_runs {
+        run_composed(i);
+    }
+    let elapsed = start.elapsed();
+    let after = host_fds();
+    println!(
+        "{composed_runs} composed lifecycles in {:.1} s; host descriptors before {before}, after {after}",
+        elapsed.as_secs_f64()
+    );
+    assert_eq!(
+        after, before,
+        "composed: host descriptors leaked over {composed_runs} runs"
+    );
+    let grown = std::fs::metadata(fixture.path("mnt/leaky.txt"))
+        .unwrap()
+        .len()
+        - written;
+    assert_eq!(grown as usize, composed_runs + 8);
     println!("leak child done");
 }
 

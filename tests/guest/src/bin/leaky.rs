@@ -10,7 +10,8 @@
 //! With a second argument `report`, it prints what it opened.
 //!
 //! It expects `/data` mounted, a TCP listener lent at fd 5, and listening
-//! and connecting on 127.0.0.1 allowed.
+//! and connecting on 127.0.0.1 allowed. Composed with the wasm layer,
+//! where nothing can be lent, fd 5 is the file it created.
 
 use vfd::bindings::vfd::posix::descriptors as d;
 use vfd::bindings::vfd::posix::handles::File as Handle;
