@@ -13,8 +13,10 @@ use rustix::fs::{FileType as HostType, OFlags};
 /// lead out of `at` are refused (`notcapable`) instead of followed. Under a
 /// read-only mount, an open that would create, truncate or write fails as
 /// under a read-only bind mount on Linux, and one that Linux lets through
-/// reaches the host without any of those flags. A FIFO is a pipe object,
-/// so that writing to it never raises SIGPIPE in the host.
+/// reaches the host without any of those flags. A FIFO opened for writing
+/// is a pipe object, so that writing to it never raises SIGPIPE in the
+/// host; an open for reading only is not asked what it opened (see
+/// [`FileOrDir`]).
 pub fn open(at: &Directory, path: &str, flags: OpenFlags) -> Result<Object, Errno> {
     if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
         // Linux 6.4 and later refuse O_CREAT|O_DIRECTORY outright.

@@ -60,11 +60,12 @@ impl FileOrDir {
         Ok(self.dir.get().and_then(|d| d.as_deref()))
     }
 
-    /// What it is, for messages: asked of the host if not known yet (dev
-    /// mode's reports only, so the `fstat` costs nothing on the I/O path).
+    /// What it is, for messages (dev mode's reports, `VfdCtx::open_fds`):
+    /// asked of the host each time unless known to be a directory, so the
+    /// I/O path never pays for it.
     pub fn kind(&self) -> &'static str {
-        if let Some(known) = self.dir.get() {
-            return if known.is_some() { "directory" } else { "file" };
+        if let Some(Some(_)) = self.dir.get() {
+            return "directory";
         }
         match rustix::fs::fstat(&self.file).map(|st| HostType::from_raw_mode(st.st_mode)) {
             Ok(HostType::Directory) => "directory",

@@ -91,9 +91,11 @@ impl Dir {
     /// open(2) of `path` under this directory, with the guest's flags.
     ///
     /// wasi:filesystem resolves the path inside the preopen, refusing `..`
-    /// and symlinks that lead out. What was opened decides the object: a
-    /// directory serves the `-at` calls, anything else is read and written
-    /// at positions.
+    /// and symlinks that lead out. The flags decide the object: with
+    /// `O_DIRECTORY` a directory, which serves the `-at` calls; for
+    /// writing a file, read and written at positions; for reading only a
+    /// file that is asked whether it is a directory when a call needs to
+    /// know (see [`File::unsorted`]).
     pub fn open(&self, path: &str, flags: OpenFlags) -> Result<Object, Errno> {
         use wasip2::filesystem::types::OpenFlags as Wasi;
         let write = flags.contains(OpenFlags::WRITE);
