@@ -106,6 +106,30 @@ fn a_composed_guest_that_fills_its_table_stops_where_vfd_host_does() {
     assert_eq!(out.code, 0, "{out:#?}");
 }
 
+/// `limits read` over a file of `big` bytes: every `read` and `pread`
+/// of `u32::MAX` returned at most `cap` bytes.
+fn expect_read_capped(out: &Output, big: usize, cap: usize) {
+    assert_eq!(
+        out.stdout,
+        format!(
+            "read {big} bytes in {} calls, largest {cap}, pread largest {cap}, within cap true\n",
+            big / cap
+        ),
+        "{out:#?}"
+    );
+}
+
+/// `limits recv`: `recv-from` and `read` of `u32::MAX` on sockets got
+/// everything sent, at most the cap per call.
+fn expect_recv_capped(out: &Output) {
+    assert!(
+        out.stdout
+            .starts_with("recv_from 60000 of 60000 bytes; read ")
+            && out.stdout.ends_with("within cap true\n"),
+        "{out:#?}"
+    );
+}
+
 /// `read`, `pread` and `recv-from` with a length of `u32::MAX` through
 /// the wasm layer: each call returns at most the layer's cap, as through
 /// vfd-host. (The host's memory is measured through vfd-host only: under
@@ -121,23 +145,11 @@ fn huge_lengths_composed_return_at_most_the_cap() {
     // The layer's MAX_READ_LEN is the host build's, by design.
     let cap = vfd_host::MAX_READ_LEN as usize;
     let out = run_composed_with(&fixture, "limits", &["read", "/data/big.bin"], |_| {});
-    assert_eq!(
-        out.stdout,
-        format!(
-            "read {big} bytes in {} calls, largest {cap}, pread largest {cap}, within cap true\n",
-            big / cap
-        ),
-        "{out:#?}"
-    );
+    expect_read_capped(&out, big, cap);
     let out = run_composed_with(&fixture, "limits", &["recv"], |b| {
         b.inherit_network();
     });
-    assert!(
-        out.stdout
-            .starts_with("recv_from 60000 of 60000 bytes; read ")
-            && out.stdout.ends_with("within cap true\n"),
-        "{out:#?}"
-    );
+    expect_recv_capped(&out);
 }
 
 // ---- Children -----------------------------------------------------------
@@ -289,14 +301,7 @@ fn memory_child() {
     // would take the whole file, and the host and the guest would each
     // hold 256 MiB of it.
     let (out, growth, largest) = measure(|| run(&["read", "/data/big.bin"], &|_| {}));
-    assert_eq!(
-        out.stdout,
-        format!(
-            "read {big} bytes in {} calls, largest {cap}, pread largest {cap}, within cap true\n",
-            big / cap
-        ),
-        "{out:#?}"
-    );
+    expect_read_capped(&out, big, cap);
     println!(
         "read(fd, u32::MAX) over {} MiB: peak RSS growth {:.1} MiB, largest host allocation {} bytes",
         big / MIB,
@@ -315,12 +320,7 @@ fn memory_child() {
             b.allow_network();
         })
     });
-    assert!(
-        out.stdout
-            .starts_with("recv_from 60000 of 60000 bytes; read ")
-            && out.stdout.ends_with("within cap true\n"),
-        "{out:#?}"
-    );
+    expect_recv_capped(&out);
     println!(
         "recv-from(fd, u32::MAX): peak RSS growth {:.1} MiB, largest host allocation {largest} bytes",
         growth as f64 / MIB as f64
