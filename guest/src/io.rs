@@ -12,6 +12,7 @@ use crate::errno::cvt;
 use crate::fd::{
     AsFd, BorrowedFd, OwnedFd, RawFd, host_fd, owned_from_host, raw_from_host, to_host,
 };
+use crate::landing;
 
 /// The access mode of an open description, from [`access_mode`].
 ///
@@ -84,8 +85,7 @@ pub use crate::bindings::vfd::posix::types::Whence;
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/read.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
 pub fn read(fd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
-    let data = cvt(descriptors::read(host_fd(fd), clamp_len(buf.len())))?;
-    Ok(copy_into(&data, buf))
+    cvt(landing::read(host_fd(fd), buf))
 }
 
 /// The most bytes one [`write`] or [`pwrite`] hands to the host. A longer
@@ -172,12 +172,7 @@ pub fn write_all(fd: impl AsFd, mut buf: &[u8]) -> io::Result<()> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/pread.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/pread.2.html)
 pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    let data = cvt(descriptors::pread(
-        host_fd(fd),
-        clamp_len(buf.len()),
-        offset,
-    ))?;
-    Ok(copy_into(&data, buf))
+    cvt(landing::pread(host_fd(fd), buf, offset))
 }
 
 /// `pwrite(fd, buf, offset)`—Writes to a descriptor at `offset`, without

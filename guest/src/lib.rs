@@ -49,10 +49,21 @@
 //! - [`handles`]: host-checked owned or borrowed wrappers, for code ported
 //!   from other languages.
 //! - [`bindings`]: the raw WIT bindings of `vfd:posix`.
+//!
+//! # Reads without copies
+//!
+//! [`io::read`] and [`io::pread`] (and everything built on them: `File`,
+//! pipes, sockets) have the bytes placed straight into the caller's buffer,
+//! with no allocation in the guest. For that this crate exports the core
+//! function `cabi_import_realloc`, which the component model uses to place
+//! the lists that imports return; any other request it hands on to
+//! `cabi_realloc` unchanged. A program can link only one such export, so
+//! another library exporting `cabi_import_realloc` conflicts with this one.
 
 #![warn(missing_docs)]
 
 mod errno;
+mod landing;
 
 pub mod env;
 pub mod fd;

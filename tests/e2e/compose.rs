@@ -34,6 +34,7 @@ const GUESTS: &[&str] = &[
     "offsets",
     "pipes",
     "probe",
+    "reads",
     "rofs",
     "sandbox",
     "sockets",

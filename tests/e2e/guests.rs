@@ -201,6 +201,16 @@ const SANDBOX: &[&str] = &[
     "chdir_root",
 ];
 
+const READS: &[&str] = &[
+    "file_reads_allocate_nothing",
+    "pipe_reads_allocate_nothing",
+    "read_writes_only_what_it_read",
+    "pread_into_part_of_a_buffer",
+    "empty_buffer_reads_nothing",
+    "large_reads_arrive_whole",
+    "teardown",
+];
+
 const PIPES: &[&str] = &[
     "pipe_lowest_free",
     "pipe_access_modes",
@@ -415,6 +425,11 @@ fn sandbox_hostile_paths() {
 }
 
 #[test]
+fn reads_land_in_the_callers_buffer() {
+    check("reads", READS);
+}
+
+#[test]
 fn pipes_and_socket_pairs() {
     check("pipes", PIPES);
 }
@@ -509,6 +524,11 @@ mod composed {
     #[test]
     fn sandbox_hostile_paths() {
         check("sandbox", SANDBOX);
+    }
+
+    #[test]
+    fn reads_land_in_the_callers_buffer() {
+        check("reads", READS);
     }
 
     #[test]
