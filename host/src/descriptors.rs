@@ -93,6 +93,38 @@ fn read_into(d: &Description, len: u32, offset: Option<u64>) -> Result<Vec<u8>, 
     })
 }
 
+/// A `write` (no offset) or `pwrite` whose arguments have been checked,
+/// holding its open description so that the bytes can be borrowed from the
+/// guest's memory afterwards (see `descriptors_linker`).
+pub(crate) struct PendingWrite {
+    desc: Arc<Description>,
+    offset: Option<u64>,
+}
+
+impl PendingWrite {
+    /// write(2) or pwrite(2) of `data`; returns how many bytes went.
+    pub(crate) fn write(&self, data: &[u8]) -> Result<u32, Errno> {
+        let n = match self.offset {
+            None => retry(|| self.desc.write(data))?,
+            Some(offset) => retry(|| rustix::io::pwrite(&*self.desc, data, offset))?,
+        };
+        Ok(n as u32)
+    }
+}
+
+impl VfdCtx {
+    /// Checks a write's arguments in Linux's order: the offset, then `fd`.
+    pub(crate) fn pending_write(
+        &self,
+        fd: u32,
+        offset: Option<u64>,
+    ) -> Result<PendingWrite, Errno> {
+        let offset = offset.map(check_offset).transpose()?;
+        let desc = self.desc(fd)?.clone();
+        Ok(PendingWrite { desc, offset })
+    }
+}
+
 /// Linux checks offsets and lengths before the descriptor: past the
 /// largest file offset is `inval` even on a bad fd.
 fn check_offset(offset: u64) -> Result<u64, Errno> {
@@ -212,9 +244,7 @@ impl Host for VfdCtx {
     }
 
     fn write(&mut self, fd: u32, data: Vec<u8>) -> Result<u32, Errno> {
-        let d = self.desc(fd)?;
-        let n = retry(|| d.write(&data))?;
-        Ok(n as u32)
+        self.pending_write(fd, None)?.write(&data)
     }
 
     fn pread(&mut self, fd: u32, len: u32, offset: u64) -> Result<Vec<u8>, Errno> {
@@ -223,10 +253,7 @@ impl Host for VfdCtx {
     }
 
     fn pwrite(&mut self, fd: u32, data: Vec<u8>, offset: u64) -> Result<u32, Errno> {
-        let offset = check_offset(offset)?;
-        let d = self.desc(fd)?;
-        let n = retry(|| rustix::io::pwrite(d, &data, offset))?;
-        Ok(n as u32)
+        self.pending_write(fd, Some(offset))?.write(&data)
     }
 
     fn seek(&mut self, fd: u32, offset: i64, whence: Whence) -> Result<u64, Errno> {

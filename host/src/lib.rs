@@ -48,6 +48,7 @@ pub mod compose;
 mod ctx;
 mod description;
 mod descriptors;
+mod descriptors_linker;
 mod errno;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

@@ -1,7 +1,6 @@
 //! Wiring vfd into a wasmtime `Linker`, as wasmtime-wasi does.
 
 use crate::VfdCtx;
-use crate::bindings::Guest;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine};
 
@@ -14,7 +13,14 @@ pub trait VfdView: Send {
 
 /// Add every `vfd:posix` interface to `linker`, next to wasmtime-wasi's.
 pub fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    Guest::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)
+    use crate::bindings::vfd::posix::{handles, pipes, poll, sockets, types};
+    types::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
+    // By hand, so that writes take the guest's bytes without a copy.
+    crate::descriptors_linker::add_to_linker(linker)?;
+    handles::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
+    pipes::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
+    sockets::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
+    poll::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)
 }
 
 /// The engine configuration vfd is tuned for: the component model without

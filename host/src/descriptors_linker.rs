@@ -1,0 +1,130 @@
+//! The `descriptors` interface added to a `Linker` by hand.
+//!
+//! `bindgen!` lifts every `list<u8>` parameter into a fresh `Vec<u8>`: for
+//! `write` and `pwrite` that is an allocation and a copy of every byte
+//! written, which costs as much as the write itself at 1 MiB. Here those
+//! two take the list as a [`WasmList`] and hand the kernel the guest's own
+//! memory. Every other function is the generated [`Host`] method, wired
+//! exactly as `bindgen!` wires it; the instance is type-checked against the
+//! component's imports at instantiation, as a generated one is.
+
+use crate::VfdView;
+use crate::bindings::vfd::posix::descriptors::Host;
+use crate::bindings::{FdFlags, OpenFlags, StatusFlags, Whence};
+use wasmtime::StoreContextMut;
+use wasmtime::component::{Linker, WasmList};
+
+/// The instance name the guest imports.
+const INTERFACE: &str = "vfd:posix/descriptors@0.1.0";
+
+/// Add `vfd:posix/descriptors` to `linker`.
+pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+    let mut inst = linker.instance(INTERFACE)?;
+
+    // One generated `Host` method, as `bindgen!` would wire it.
+    macro_rules! host {
+        ($name:literal, $method:ident($($arg:ident: $ty:ty),*)) => {
+            inst.func_wrap(
+                $name,
+                |mut store: StoreContextMut<'_, T>, ($($arg,)*): ($($ty,)*)| {
+                    Ok((Host::$method(store.data_mut().vfd(), $($arg),*),))
+                },
+            )?;
+        };
+    }
+
+    host!("open", open(path: String, flags: OpenFlags));
+    host!("open-at", open_at(dir: u32, path: String, flags: OpenFlags));
+    host!("close", close(fd: u32));
+    host!("dup", dup(fd: u32));
+    host!("dup2", dup2(fd: u32, target: u32));
+    host!("dup3", dup3(fd: u32, target: u32, flags: FdFlags));
+    host!("dup-min", dup_min(fd: u32, min: u32, flags: FdFlags));
+    host!("read", read(fd: u32, len: u32));
+    host!("pread", pread(fd: u32, len: u32, offset: u64));
+    host!("seek", seek(fd: u32, offset: i64, whence: Whence));
+    host!("stat", stat(fd: u32));
+    host!("stat-at", stat_at(dir: u32, path: String, follow: bool));
+    host!("truncate", truncate(fd: u32, size: u64));
+    host!("sync", sync(fd: u32));
+    host!("get-fd-flags", get_fd_flags(fd: u32));
+    host!("set-fd-flags", set_fd_flags(fd: u32, flags: FdFlags));
+    host!("get-status-flags", get_status_flags(fd: u32));
+    host!("set-status-flags", set_status_flags(fd: u32, flags: StatusFlags));
+    host!("get-access-mode", get_access_mode(fd: u32));
+    host!("is-terminal", is_terminal(fd: u32));
+    host!("read-dir", read_dir(fd: u32));
+    host!("mkdir-at", mkdir_at(dir: u32, path: String));
+    host!("unlink-at", unlink_at(dir: u32, path: String));
+    host!("remove-dir-at", remove_dir_at(dir: u32, path: String));
+    host!(
+        "rename-at",
+        rename_at(dir: u32, path: String, new_dir: u32, new_path: String)
+    );
+    host!("chdir", chdir(path: String));
+    host!("getcwd", getcwd());
+
+    // The writes: the description is looked up (and its `Arc` held) before
+    // the guest's memory is borrowed, since both live in the store.
+    inst.func_wrap(
+        "write",
+        |mut store: StoreContextMut<'_, T>, (fd, data): (u32, WasmList<u8>)| {
+            let r = store
+                .data_mut()
+                .vfd()
+                .pending_write(fd, None)
+                .and_then(|w| w.write(data.as_le_slice(&store)));
+            Ok((r,))
+        },
+    )?;
+    inst.func_wrap(
+        "pwrite",
+        |mut store: StoreContextMut<'_, T>, (fd, data, offset): (u32, WasmList<u8>, u64)| {
+            let r = store
+                .data_mut()
+                .vfd()
+                .pending_write(fd, Some(offset))
+                .and_then(|w| w.write(data.as_le_slice(&store)));
+            Ok((r,))
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::VfdCtx;
+
+    struct Data(VfdCtx);
+
+    impl VfdView for Data {
+        fn vfd(&mut self) -> &mut VfdCtx {
+            &mut self.0
+        }
+    }
+
+    /// Every function of the WIT interface is defined, by name: defining
+    /// any of them again is refused. (Their types are checked against the
+    /// guests' imports whenever a guest instantiates.)
+    #[test]
+    fn every_function_of_the_interface_is_defined() {
+        let mut resolve = wit_parser::Resolve::default();
+        let (pkg, _) = resolve
+            .push_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../wit"))
+            .unwrap();
+        let iface = resolve.packages[pkg].interfaces["descriptors"];
+        assert_eq!(resolve.id_of(iface).as_deref(), Some(INTERFACE));
+        let functions = &resolve.interfaces[iface].functions;
+        assert!(functions.len() > 20, "read {} functions", functions.len());
+
+        let engine = crate::engine().unwrap();
+        let mut linker = Linker::<Data>::new(&engine);
+        add_to_linker(&mut linker).unwrap();
+        let mut inst = linker.instance(INTERFACE).unwrap();
+        for name in functions.keys() {
+            let again = inst.func_wrap(name, |_, (): ()| Ok(()));
+            assert!(again.is_err(), "`{name}` is not defined");
+        }
+    }
+}
