@@ -15,8 +15,8 @@
 //! that does not fit, goes to `cabi_realloc` as it would without this
 //! module, so other imports (WASI's, wasi-libc's) are not affected.
 //!
-//! A guest has one thread, and nothing else runs between arming and the
-//! import's return, so the armed buffer can only be taken by that call.
+//! Nothing else runs on the thread between arming and the import's return,
+//! so the armed buffer can only be taken by that call.
 
 /// The buffer the next import's returned list may be placed in.
 #[cfg(target_arch = "wasm32")]
@@ -24,19 +24,12 @@ mod armed {
     use std::cell::Cell;
     use std::ptr;
 
-    struct Landing {
-        ptr: Cell<*mut u8>,
-        len: Cell<usize>,
+    thread_local! {
+        /// Where the armed buffer starts (null: nothing armed), and its
+        /// length. Per thread, though a wasm32-wasip2 guest has just one.
+        static LANDING: (Cell<*mut u8>, Cell<usize>) =
+            const { (Cell::new(ptr::null_mut()), Cell::new(0)) };
     }
-
-    // SAFETY: a wasm32-wasip2 instance runs one thread; `Landing` is only
-    // reached from it.
-    unsafe impl Sync for Landing {}
-
-    static LANDING: Landing = Landing {
-        ptr: Cell::new(ptr::null_mut()),
-        len: Cell::new(0),
-    };
 
     unsafe extern "C" {
         /// The general-purpose realloc that bindings generators export,
@@ -57,10 +50,11 @@ mod armed {
         align: usize,
         new_len: usize,
     ) -> *mut u8 {
-        let landing = LANDING.ptr.replace(ptr::null_mut());
+        let (landing, room) =
+            LANDING.with(|(start, len)| (start.replace(ptr::null_mut()), len.get()));
         // Only a fresh byte list that fits: a list of anything else, or a
         // longer one from a faulty host, takes the ordinary road.
-        if !landing.is_null() && old.is_null() && align == 1 && new_len <= LANDING.len.get() {
+        if !landing.is_null() && old.is_null() && align == 1 && new_len <= room {
             return landing;
         }
         // SAFETY: the caller's arguments, handed on unchanged.
@@ -69,10 +63,12 @@ mod armed {
 
     /// Runs `call` with `buf` armed, and disarms it whatever the call did.
     pub(super) fn with_armed<R>(buf: &mut [u8], call: impl FnOnce() -> R) -> R {
-        LANDING.ptr.set(buf.as_mut_ptr());
-        LANDING.len.set(buf.len());
+        LANDING.with(|(start, len)| {
+            start.set(buf.as_mut_ptr());
+            len.set(buf.len());
+        });
         let r = call();
-        LANDING.ptr.set(ptr::null_mut());
+        LANDING.with(|(start, _)| start.set(ptr::null_mut()));
         r
     }
 }
