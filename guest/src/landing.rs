@@ -24,15 +24,27 @@ mod armed {
     use std::cell::Cell;
     use std::ptr;
 
+    /// The armed buffer (`start` null: nothing armed), and whether the
+    /// runtime was handed it.
+    struct Landing {
+        start: Cell<*mut u8>,
+        room: Cell<usize>,
+        landed: Cell<bool>,
+    }
+
     thread_local! {
-        /// Where the armed buffer starts (null: nothing armed), and its
-        /// length. Per thread, though a wasm32-wasip2 guest has just one.
-        static LANDING: (Cell<*mut u8>, Cell<usize>) =
-            const { (Cell::new(ptr::null_mut()), Cell::new(0)) };
+        /// Per thread, though a wasm32-wasip2 guest has just one.
+        static LANDING: Landing = const {
+            Landing {
+                start: Cell::new(ptr::null_mut()),
+                room: Cell::new(0),
+                landed: Cell::new(false),
+            }
+        };
     }
 
     unsafe extern "C" {
-        /// The general-purpose realloc that bindings generators export,
+        /// The module's general-purpose realloc (std's or wasi-libc's),
         /// which the ABI would use for imports without this module.
         fn cabi_realloc(old: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
     }
@@ -50,26 +62,43 @@ mod armed {
         align: usize,
         new_len: usize,
     ) -> *mut u8 {
-        let (landing, room) =
-            LANDING.with(|(start, len)| (start.replace(ptr::null_mut()), len.get()));
-        // Only a fresh byte list that fits: a list of anything else, or a
-        // longer one from a faulty host, takes the ordinary road.
-        if !landing.is_null() && old.is_null() && align == 1 && new_len <= room {
-            return landing;
+        let landing = LANDING.with(|l| {
+            // Taken by the first request, whatever it is.
+            let start = l.start.replace(ptr::null_mut());
+            // Only a fresh byte list that fits: a list of anything else, or
+            // a longer one from a faulty host, takes the ordinary road.
+            let fits = !start.is_null() && old.is_null() && align == 1 && new_len <= l.room.get();
+            if fits {
+                l.landed.set(true);
+            }
+            fits.then_some(start)
+        });
+        if let Some(start) = landing {
+            return start;
         }
         // SAFETY: the caller's arguments, handed on unchanged.
         unsafe { cabi_realloc(old, old_len, align, new_len) }
     }
 
-    /// Runs `call` with `buf` armed, and disarms it whatever the call did.
-    pub(super) fn with_armed<R>(buf: &mut [u8], call: impl FnOnce() -> R) -> R {
-        LANDING.with(|(start, len)| {
-            start.set(buf.as_mut_ptr());
-            len.set(buf.len());
+    /// Runs `call` with `buf` armed, and disarms it however the call ends.
+    /// Returns what `call` returned and whether the runtime was handed the
+    /// buffer for a list (which then starts at `buf` and fits in it).
+    pub(super) fn with_armed<R>(buf: &mut [u8], call: impl FnOnce() -> R) -> (R, bool) {
+        struct Disarm;
+        impl Drop for Disarm {
+            fn drop(&mut self) {
+                LANDING.with(|l| l.start.set(ptr::null_mut()));
+            }
+        }
+        LANDING.with(|l| {
+            l.start.set(buf.as_mut_ptr());
+            l.room.set(buf.len());
+            l.landed.set(false);
         });
+        let disarm = Disarm;
         let r = call();
-        LANDING.with(|(start, _)| start.set(ptr::null_mut()));
-        r
+        drop(disarm);
+        (r, LANDING.with(|l| l.landed.get()))
     }
 }
 
@@ -99,7 +128,7 @@ mod raw {
     /// Runs a read import with `buf` armed and lifts its result.
     fn read_with(buf: &mut [u8], call: impl FnOnce(*mut ReadResult)) -> Result<usize, Errno> {
         let mut ret = ReadResult([0; 12]);
-        with_armed(buf, || call(&mut ret));
+        let ((), landed) = with_armed(buf, || call(&mut ret));
         let b = &ret.0;
         let word =
             |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize;
@@ -108,13 +137,13 @@ mod raw {
             return Err(unsafe { Errno::_lift(b[4]) });
         }
         let (ptr, len) = (ptr::with_exposed_provenance_mut::<u8>(word(4)), word(8));
-        if len == 0 {
-            // End of file: nothing to copy, and no room was taken.
-            return Ok(0);
+        if landed {
+            // The bytes are in `buf` already: the list was placed there.
+            return Ok(len.min(buf.len()));
         }
-        if ptr == buf.as_mut_ptr() {
-            // Landed: `len` fit, or the buffer would not have been handed out.
-            return Ok(len);
+        if len == 0 {
+            // Nothing to copy, and `cabi_realloc` took no room for it.
+            return Ok(0);
         }
         // SAFETY: the list did not fit, so `cabi_realloc` placed it: `len`
         // readable bytes, now ours, freed as the generated bindings would.

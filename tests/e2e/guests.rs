@@ -202,6 +202,7 @@ const SANDBOX: &[&str] = &[
 ];
 
 const READS: &[&str] = &[
+    "allocations_are_counted",
     "file_reads_allocate_nothing",
     "pipe_reads_allocate_nothing",
     "read_writes_only_what_it_read",

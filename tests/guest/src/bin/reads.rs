@@ -63,6 +63,7 @@ fn scratch(len: usize) -> Result<File, String> {
 
 fn main() {
     let mut c = Checks::new();
+    c.run("allocations_are_counted", allocations_are_counted);
     c.run("file_reads_allocate_nothing", file_reads_allocate_nothing);
     c.run("pipe_reads_allocate_nothing", pipe_reads_allocate_nothing);
     c.run(
@@ -76,6 +77,23 @@ fn main() {
         fs::remove_file(FILE).ctx("remove scratch file")
     });
     c.finish();
+}
+
+/// The control for the checks below: a read through the generated
+/// bindings, whose list the runtime places through `cabi_realloc`, shows up
+/// in the count (so a count of 0 below means something).
+fn allocations_are_counted() -> Check {
+    use vfd::bindings::vfd::posix::descriptors;
+    use vfd::fd::AsRawFd;
+
+    let f = scratch(16)?;
+    let (data, n) = allocations_in(|| descriptors::read(f.as_raw_fd() as u32, 4));
+    eq(
+        "read through the bindings",
+        data.map_err(|e| format!("{e:?}"))?,
+        vec![0, 1, 2, 3],
+    )?;
+    ensure("an allocation counted", n >= 1)
 }
 
 /// 1-byte and 4 KiB reads and preads of a file, and reads at its end, take
