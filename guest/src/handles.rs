@@ -16,7 +16,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use crate::bindings::vfd::posix::handles;
 use crate::errno::cvt;
 use crate::fd::{AsRawFd, RawFd, to_host};
-use crate::io::{clamp_len, copy_into, seek_args, written};
+use crate::io::{seek_args, written};
 
 /// An owning or borrowing wrapper around a descriptor number, checked by
 /// the host.
@@ -124,8 +124,7 @@ fn from_wrapped(fd: u32) -> RawFd {
 
 impl Read for &Handle {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let data = cvt(self.file.read(clamp_len(buf.len())))?;
-        Ok(copy_into(&data, buf))
+        cvt(crate::landing::file_read(&self.file, buf))
     }
 }
 

@@ -1,15 +1,16 @@
 //! Reads that land in the caller's buffer.
 //!
-//! `read` and `pread` return a `list<u8>`. The canonical ABI places a
-//! returned list by calling back into the guest for room: the core module's
-//! `cabi_import_realloc` export if it has one, else `cabi_realloc`. Bindings
-//! generators allocate that room on the heap, so a read would cost an
-//! allocation, a second copy into the caller's buffer and a free.
+//! `read`, `pread` and the handles' `read` method return a `list<u8>`. The
+//! canonical ABI places a returned list by calling back into the guest for
+//! room: the core module's `cabi_import_realloc` export if it has one, else
+//! `cabi_realloc`. Bindings generators allocate that room on the heap, so a
+//! read would cost an allocation, a second copy into the caller's buffer
+//! and a free.
 //!
-//! This module exports `cabi_import_realloc`, and its `read` and `pread`
-//! call the imports directly (not through the generated bindings, which
-//! would take the room for a `Vec` to own). Before each call they *arm* the
-//! caller's buffer: the next request for room that fits in it gets the
+//! This module exports `cabi_import_realloc`, and its reads call the
+//! imports directly (not through the generated bindings, which would take
+//! the room for a `Vec` to own). Before each call they *arm* the caller's
+//! buffer: the next request for room that fits in it gets the
 //! buffer itself, so the host (or, composed, the wasm layer) writes the
 //! bytes straight where the caller wants them. Every other request, and one
 //! that does not fit, goes to `cabi_realloc` as it would without this
@@ -108,6 +109,7 @@ mod raw {
     use std::ptr;
 
     use super::armed::with_armed;
+    use crate::bindings::vfd::posix::handles::File;
     use crate::bindings::vfd::posix::types::Errno;
     use crate::io::copy_into;
 
@@ -123,6 +125,12 @@ mod raw {
         fn import_read(fd: i32, len: i32, ret: *mut ReadResult);
         #[link_name = "pread"]
         fn import_pread(fd: i32, len: i32, offset: i64, ret: *mut ReadResult);
+    }
+
+    #[link(wasm_import_module = "vfd:posix/handles@0.1.0")]
+    unsafe extern "C" {
+        #[link_name = "[method]file.read"]
+        fn import_file_read(file: i32, len: i32, ret: *mut ReadResult);
     }
 
     /// Runs a read import with `buf` armed and lifts its result.
@@ -170,16 +178,26 @@ mod raw {
             import_pread(fd as i32, len as i32, offset as i64, ret)
         })
     }
+
+    pub(crate) fn file_read(file: &File, buf: &mut [u8]) -> Result<usize, Errno> {
+        let len = crate::io::clamp_len(buf.len());
+        // SAFETY: as in `read`; `file` is borrowed for the call, as the
+        // method's `borrow<file>` asks.
+        read_with(buf, |ret| unsafe {
+            import_file_read(file.handle() as i32, len as i32, ret)
+        })
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use raw::{pread, read};
+pub(crate) use raw::{file_read, pread, read};
 
 /// Elsewhere (the host-target build used for lints and docs) there are no
 /// component imports to call directly: the generated bindings stand in.
 #[cfg(not(target_arch = "wasm32"))]
 mod generated {
     use crate::bindings::vfd::posix::descriptors;
+    use crate::bindings::vfd::posix::handles::File;
     use crate::bindings::vfd::posix::types::Errno;
     use crate::io::{clamp_len, copy_into};
 
@@ -192,7 +210,12 @@ mod generated {
         let data = descriptors::pread(fd, clamp_len(buf.len()), offset)?;
         Ok(copy_into(&data, buf))
     }
+
+    pub(crate) fn file_read(file: &File, buf: &mut [u8]) -> Result<usize, Errno> {
+        let data = file.read(clamp_len(buf.len()))?;
+        Ok(copy_into(&data, buf))
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) use generated::{pread, read};
+pub(crate) use generated::{file_read, pread, read};

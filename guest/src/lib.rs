@@ -53,8 +53,9 @@
 //! # Reads without copies
 //!
 //! [`io::read`] and [`io::pread`] (and everything built on them:
-//! [`fs::File`], pipes, TCP and Unix streams) have the bytes placed straight
-//! into the caller's buffer, with no allocation in the guest. For that this crate exports the core
+//! [`fs::File`], pipes, TCP and Unix streams), and reads through a
+//! [`handles::Handle`], have the bytes placed straight into the caller's
+//! buffer, with no allocation in the guest. For that this crate exports the core
 //! function `cabi_import_realloc`, which the component model uses to place
 //! the lists that imports return; any other request it hands on to
 //! `cabi_realloc` unchanged. A program can link only one such export, so

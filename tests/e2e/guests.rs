@@ -205,6 +205,7 @@ const READS: &[&str] = &[
     "allocations_are_counted",
     "file_reads_allocate_nothing",
     "pipe_reads_allocate_nothing",
+    "handle_reads_allocate_nothing",
     "read_writes_only_what_it_read",
     "pread_into_part_of_a_buffer",
     "empty_buffer_reads_nothing",

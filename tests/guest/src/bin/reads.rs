@@ -1,6 +1,7 @@
 //! Reads land in the caller's buffer: `read` and `pread` of files, pipes
-//! and socket pairs allocate nothing in the guest, write exactly the bytes
-//! they report and nothing past them, and large reads arrive whole.
+//! and socket pairs, and reads through handles, allocate nothing in the
+//! guest, write exactly the bytes they report and nothing past them, and
+//! large reads arrive whole.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::SeekFrom;
@@ -66,6 +67,10 @@ fn main() {
     c.run("allocations_are_counted", allocations_are_counted);
     c.run("file_reads_allocate_nothing", file_reads_allocate_nothing);
     c.run("pipe_reads_allocate_nothing", pipe_reads_allocate_nothing);
+    c.run(
+        "handle_reads_allocate_nothing",
+        handle_reads_allocate_nothing,
+    );
     c.run(
         "read_writes_only_what_it_read",
         read_writes_only_what_it_read,
@@ -153,6 +158,26 @@ fn pipe_reads_allocate_nothing() -> Check {
             eq("socket bytes", &buf[..5], b"pong!")?;
         }
         Ok(())
+    });
+    r?;
+    eq("allocations", n, 0)
+}
+
+/// Reads through a host-checked handle (`vfd::handles`) land in the buffer
+/// as well, with the same bytes.
+fn handle_reads_allocate_nothing() -> Check {
+    use std::io::Read;
+    use vfd::fd::AsRawFd;
+
+    let f = scratch(256)?;
+    let mut handle = vfd::handles::Handle::wrap(f.as_raw_fd(), false).ctx("wrap")?;
+    let mut buf = [0u8; 8];
+    let (r, n) = allocations_in(|| -> Result<(), String> {
+        for i in 0..32 {
+            eq("read 8", handle.read(&mut buf).ctx("read")?, 8)?;
+            eq("first byte", buf[0], pattern(i * 8))?;
+        }
+        eq("at end", handle.read(&mut buf).ctx("read")?, 0)
     });
     r?;
     eq("allocations", n, 0)
