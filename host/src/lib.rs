@@ -44,6 +44,7 @@
 
 pub mod bindings;
 mod command;
+pub mod compile;
 pub mod compose;
 mod ctx;
 mod description;

@@ -266,3 +266,36 @@ fn a_read_only_mount_inside_a_writable_one_is_refused() {
     let err = stderr_of(&out);
     assert!(err.contains("the read-only mount at /data/sub lies inside the host directory of the writable mount at /data"), "{err}");
 }
+
+/// `vfd run` compiles the guest on threads that are gone before it runs,
+/// so the guest's system calls take the kernel's single-threaded fast
+/// path (no file reference or position lock per call).
+#[test]
+fn the_guest_runs_in_a_single_threaded_process() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    let mut child = vfd()
+        .arg("run")
+        .arg(guest("upper"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // An answer means the guest is running, blocked in its next read.
+    stdin.write_all(b"running\n").unwrap();
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "RUNNING\n");
+
+    let tasks = format!("/proc/{}/task", child.id());
+    let names: Vec<String> = std::fs::read_dir(&tasks)
+        .unwrap()
+        .map(|t| std::fs::read_to_string(t.unwrap().path().join("comm")).unwrap())
+        .collect();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert_eq!(names.len(), 1, "threads while the guest runs: {names:?}");
+}

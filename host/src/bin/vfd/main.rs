@@ -175,7 +175,9 @@ fn run(args: RunArgs) -> Result<u8> {
     vfd.max_fds(args.max_fds).dev_mode(args.dev);
 
     let engine = vfd_host::engine()?;
-    let component = Component::from_file(&engine, &args.component)
+    // Compiled on threads that are gone before the guest runs: see
+    // `vfd_host::compile`.
+    let component = vfd_host::compile::from_file(&engine, &args.component)
         .map_err(|e| anyhow::Error::from(e).context(format!("cannot load {name}")))?;
     run_command(&engine, &component, wasi.build(), vfd.build()?)
 }
