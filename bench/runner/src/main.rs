@@ -16,7 +16,11 @@
 //! - wasmtime-wasi p1: std-workload for wasm32-wasip1, a core module run
 //!   with wasmtime-wasi's p1.
 //!
-//! The workloads time themselves, around their loop only. For each
+//! Every run is a process of its own: the native workload, or this
+//! program again (`--child`) for a wasm column, loading the guest compiled
+//! once at the start. So no column runs with threads another left behind
+//! (see [`columns::Columns`]). The workloads time themselves, around
+//! their loop only. For each
 //! repetition, for each row, each column runs once, so drift on the
 //! machine hits every column alike; each cell is the median over the
 //! repetitions. Then the host-side measurements of [`extras`].
@@ -131,6 +135,10 @@ fn iterations(row: &vfd_bench_workloads::Row, quick: bool) -> u64 {
 }
 
 fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(columns::CHILD_FLAG) {
+        return columns::run_child(&args[1..]);
+    }
     let opts = options()?;
     let scratch = std::env::temp_dir().join(format!("vfd-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
