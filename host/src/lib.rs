@@ -38,9 +38,16 @@
 //!     .mount("./data", "/data", MountPerms::ReadWrite)?
 //!     .max_fds(256)
 //!     .build()?;
+//! // Like `Component::from_file`, but leaves no compiler threads behind.
+//! let component = vfd_host::compile::from_file(&engine, "guest.wasm")?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Compile guests with [`compile`] in a host that has no threads of its
+//! own: in a single-threaded process Linux skips a file reference per
+//! descriptor call and, for `read`, `write` and `lseek`, the file's
+//! position lock (about 60 ns of a 1-byte call here).
 
 pub mod bindings;
 mod command;

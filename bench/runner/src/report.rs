@@ -298,10 +298,12 @@ impl Report<'_> {
             "\nEach cell is the median of {} repetition(s), the columns interleaved (for each \
              repetition, for each row, each column runs once). Each run times its own loop, \
              after an untimed warm-up of a tenth of its iterations, so starting a process or \
-             instantiating a guest is not counted. The four wasm columns share one `Engine` \
-             built from `vfd_host::engine_config()` (Cranelift, component model on, \
-             concurrency support off), and each guest is compiled once, so they differ only \
-             in the interface. `vfd composed` is the vfd workload composed with the wasm \
+             instantiating a guest is not counted. Each run is a process of its own. The \
+             four wasm columns use one engine configuration, `vfd_host::engine_config()` \
+             (Cranelift, component model on, concurrency support off), and each guest is \
+             compiled once and loaded by each run, so they differ only in the interface, and \
+             no run starts with threads left by the compiler or by another column's runtime \
+             (see \"Where the time goes\"). `vfd composed` is the vfd workload composed with the wasm \
              build of the layer (what `vfd compose` writes), run by wasmtime-wasi p2 with no \
              vfd host code, as `wasmtime run` would. wasmtime-wasi runs as the wasmtime CLI sets it up: \
              `allow_blocking_current_thread(true)`, the scratch directory preopened at \
