@@ -12,7 +12,13 @@
 //! a 2-vCPU machine one idle thread made `lseek` 60 ns dearer (178 against
 //! 239 ns) and a 1-byte `pread` 45 ns dearer: a quarter of the rest of
 //! vfd's cost on a small call. A host that runs other threads pays that
-//! anyway; one that has none (as `vfd run`) keeps the kernel's fast path.
+//! anyway; one that has none (as `vfd run`) keeps the kernel's fast path
+//! for as long as it has none. wasmtime-wasi starts the worker threads of
+//! its tokio runtime on the first call it runs there: a blocking write,
+//! flush or read on a `wasi:io` stream (a `println!` to `wasi:cli` stdout,
+//! a read of stdin), a poll, or any `wasi:filesystem` call. A guest that
+//! does its I/O through vfd's own descriptors (`vfd::println!`) stays
+//! single-threaded.
 //!
 //! # References
 //!  - [fdget_pos in fs/file.c](https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/tree/fs/file.c)
@@ -21,33 +27,36 @@ use std::path::Path;
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+/// The stack of each compiling thread: that of a process's main thread,
+/// where `Component::new` would otherwise parse and translate the
+/// component (rayon's default is 2 MiB).
+pub const COMPILE_STACK_SIZE: usize = 8 << 20;
+
 /// Like [`Component::new`], but compiled on threads that are gone when it
 /// returns.
 pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> wasmtime::Result<Component> {
     let bytes = bytes.as_ref();
-    on_joined_threads(|| Component::new(engine, bytes))
+    with_joined_threads(|| Component::new(engine, bytes))
 }
 
 /// Like [`Component::from_file`], but compiled on threads that are gone
 /// when it returns.
 pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> wasmtime::Result<Component> {
     let path = path.as_ref();
-    on_joined_threads(|| Component::from_file(engine, path))
+    with_joined_threads(|| Component::from_file(engine, path))
 }
 
-/// Runs `work` inside a rayon pool whose threads are joined on return, so
-/// the parallel iterators wasmtime compiles with run on them.
-fn on_joined_threads<R: Send>(work: impl FnOnce() -> R + Send) -> R {
-    let mut work = Some(work);
-    let scoped = rayon::ThreadPoolBuilder::new()
+/// Runs `compile`, any wasmtime compilation (a core `Module`, say), on a
+/// rayon pool of its own whose threads are joined before this returns:
+/// wasmtime's parallel iterators run on the pool they are called from.
+///
+/// An error if the pool's threads cannot be started.
+pub fn with_joined_threads<R: Send>(
+    compile: impl FnOnce() -> wasmtime::Result<R> + Send,
+) -> wasmtime::Result<R> {
+    rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("vfd-compile-{i}"))
-        .build_scoped(rayon::ThreadBuilder::run, |pool| {
-            let work = work.take().expect("the pool runs the work once");
-            pool.install(work)
-        });
-    match scoped {
-        Ok(result) => result,
-        // No threads to be had: compile where wasmtime would have.
-        Err(_) => (work.take().expect("the work did not run"))(),
-    }
+        .stack_size(COMPILE_STACK_SIZE)
+        .build_scoped(rayon::ThreadBuilder::run, |pool| pool.install(compile))
+        .map_err(|e| wasmtime::Error::msg(format!("cannot start the compiler's threads: {e}")))?
 }

@@ -274,6 +274,7 @@ fn a_read_only_mount_inside_a_writable_one_is_refused() {
 fn the_guest_runs_in_a_single_threaded_process() {
     use std::io::{BufRead, BufReader, Write};
     use std::process::Stdio;
+    use std::time::Duration;
 
     let mut child = vfd()
         .arg("run")
@@ -283,19 +284,28 @@ fn the_guest_runs_in_a_single_threaded_process() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    // An answer means the guest is running, blocked in its next read.
+    let stdout = child.stdout.take().unwrap();
+    // An answer means the guest is running, blocked in its next read. It
+    // is awaited on a thread of its own so that a guest that never
+    // answers fails the test instead of hanging it.
     stdin.write_all(b"running\n").unwrap();
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    assert_eq!(line, "RUNNING\n");
-
-    let tasks = format!("/proc/{}/task", child.id());
-    let names: Vec<String> = std::fs::read_dir(&tasks)
+    let (answered, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = answered.send(line);
+    });
+    let line = answer.recv_timeout(Duration::from_secs(120));
+    let names: Vec<String> = std::fs::read_dir(format!("/proc/{}/task", child.id()))
         .unwrap()
-        .map(|t| std::fs::read_to_string(t.unwrap().path().join("comm")).unwrap())
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
         .collect();
     drop(stdin);
-    assert!(child.wait().unwrap().success());
+    if line.is_err() {
+        child.kill().unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(line.as_deref(), Ok("RUNNING\n"), "no answer from the guest");
+    assert!(status.success(), "{status}");
     assert_eq!(names.len(), 1, "threads while the guest runs: {names:?}");
 }

@@ -1,18 +1,14 @@
 //! The five columns: how each runs one workload once and reads its result.
 
 use anyhow::{Context, Result, bail};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vfd_bench_workloads::{Row, UNSUPPORTED};
-use vfd_host::{MountPerms, VfdCtx};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Module, Store};
-use wasmtime_wasi::p2::bindings::sync::Command as WasiCommand;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime::{Engine, Module};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::Options;
+use crate::{Options, child};
 
 /// Where the guests see the scratch directory.
 pub const GUEST_DIR: &str = "/data";
@@ -68,7 +64,7 @@ pub const P1: usize = 4;
 
 impl Kind {
     /// The wasm columns, by the name a child run is given on its command
-    /// line (see [`run_child`]).
+    /// line (see [`crate::child`]).
     const WASM: [(Kind, &'static str); 4] = [
         (Kind::Vfd, "vfd"),
         (Kind::Composed, "composed"),
@@ -76,20 +72,20 @@ impl Kind {
         (Kind::P1, "p1"),
     ];
 
-    fn arg(self) -> &'static str {
+    pub fn arg(self) -> &'static str {
         Kind::WASM
             .iter()
             .find(|(k, _)| *k == self)
             .map_or("native", |(_, name)| name)
     }
 
-    fn from_arg(arg: &str) -> Option<Kind> {
+    pub fn from_arg(arg: &str) -> Option<Kind> {
         Kind::WASM.iter().find(|(_, n)| *n == arg).map(|(k, _)| *k)
     }
 
     /// Where the compiled guest of a wasm column is kept for child runs.
-    fn artifact(self, scratch: &Path) -> PathBuf {
-        scratch.join(format!("{}.cwasm", self.arg()))
+    pub fn artifact(self, compiled: &Path) -> PathBuf {
+        compiled.join(format!("{}.cwasm", self.arg()))
     }
 }
 
@@ -132,7 +128,7 @@ impl WasiView for P2State {
 /// column, so the columns differ in the interface only.
 ///
 /// Each run of a wasm column is a process of its own (this program again,
-/// see [`run_child`]), which loads the guest compiled here. A process that
+/// see [`crate::child`]), which loads the guest compiled here. A process that
 /// has run wasmtime-wasi has its tokio threads, and one that has compiled
 /// has rayon's: a second thread sharing the descriptor table makes Linux
 /// take a file reference, and for read, write and lseek the file's
@@ -146,6 +142,10 @@ pub struct Columns {
     pub p2: Component,
     pub p2_linker: Linker<P2State>,
     scratch: PathBuf,
+    /// The compiled guests, in a directory of their own: the scratch
+    /// directory is the guests' `/data`, and a guest must not be able to
+    /// replace the native code the next run loads.
+    compiled: tempfile::TempDir,
     /// This program, for the child runs.
     exe: PathBuf,
 }
@@ -161,16 +161,20 @@ impl Columns {
         let vfd = load(&opts.vfd)?;
         let composed = compose(&engine, &opts.vfd)?;
         let p2 = load(&opts.p2)?;
-        let p1 = Module::from_file(&engine, &opts.p1)
+        let p1 = vfd_host::compile::with_joined_threads(|| Module::from_file(&engine, &opts.p1))
             .map_err(anyhow::Error::from)
             .with_context(|| format!("cannot compile {}", opts.p1.display()))?;
+        let dir = tempfile::Builder::new()
+            .prefix("vfd-bench-compiled-")
+            .tempdir()
+            .context("cannot make a directory for the compiled guests")?;
         for (kind, compiled) in [
             (Kind::Vfd, vfd.serialize()),
             (Kind::Composed, composed.serialize()),
             (Kind::P2, p2.serialize()),
             (Kind::P1, p1.serialize()),
         ] {
-            let path = kind.artifact(scratch);
+            let path = kind.artifact(dir.path());
             std::fs::write(&path, compiled.map_err(anyhow::Error::from)?)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
@@ -183,6 +187,7 @@ impl Columns {
             p2,
             p2_linker,
             scratch: scratch.to_owned(),
+            compiled: dir,
             exe: std::env::current_exe().context("cannot find this program")?,
         })
     }
@@ -200,11 +205,12 @@ impl Columns {
             }
             kind => {
                 let mut c = Command::new(&self.exe);
-                c.arg(CHILD_FLAG)
+                c.arg(child::FLAG)
                     .arg(kind.arg())
                     .arg(row.name)
                     .arg(iterations.to_string())
-                    .arg(&self.scratch);
+                    .arg(&self.scratch)
+                    .arg(self.compiled.path());
                 c
             }
         };
@@ -219,125 +225,6 @@ impl Columns {
     }
 }
 
-/// The first argument of a child run: `vfd-bench --child KIND ROW
-/// ITERATIONS SCRATCH`.
-pub const CHILD_FLAG: &str = "--child";
-
-/// A child run: one wasm column runs `row` once, from the guest
-/// [`Columns::new`] compiled into `scratch`, and its output goes to
-/// stdout.
-pub fn run_child(args: &[String]) -> Result<()> {
-    let [kind, row, iterations, scratch] = args else {
-        bail!("usage: vfd-bench {CHILD_FLAG} KIND ROW ITERATIONS SCRATCH");
-    };
-    let kind = Kind::from_arg(kind).with_context(|| format!("no wasm column called {kind}"))?;
-    let row = vfd_bench_workloads::find(row).with_context(|| format!("no row called {row}"))?;
-    let run = ChildRun {
-        engine: Engine::new(&vfd_host::engine_config())?,
-        row,
-        iterations,
-        scratch: Path::new(scratch),
-        out: MemoryOutputPipe::new(4096),
-    };
-    let artifact = kind.artifact(run.scratch);
-    let status = match kind {
-        Kind::Native => bail!("the native column is not a child run"),
-        Kind::P1 => {
-            // SAFETY: written by `Columns::new` of the same program, with
-            // the same engine configuration, for this run.
-            let module = unsafe { Module::deserialize_file(&run.engine, &artifact) }?;
-            run.p1(&module)?
-        }
-        _ => {
-            // SAFETY: as for p1 above.
-            let component = unsafe { Component::deserialize_file(&run.engine, &artifact) }?;
-            match kind {
-                Kind::Vfd => run.vfd(&component)?,
-                Kind::Composed => run.p2(&component, "vfd-workload")?,
-                _ => run.p2(&component, "std-workload")?,
-            }
-        }
-    };
-    exited(status)?;
-    std::io::stdout().write_all(&run.out.contents())?;
-    Ok(())
-}
-
-/// One run of a wasm column, in a child process.
-struct ChildRun<'a> {
-    engine: Engine,
-    row: &'a Row,
-    iterations: &'a str,
-    scratch: &'a Path,
-    /// The guest's stdout: the workload's one line.
-    out: MemoryOutputPipe,
-}
-
-impl ChildRun<'_> {
-    /// The vfd workload through vfd-host: its exit status.
-    fn vfd(&self, component: &Component) -> Result<i32> {
-        let wasi = self.wasi("vfd-workload").build();
-        let vfd = VfdCtx::builder()
-            .mount(self.scratch, GUEST_DIR, MountPerms::ReadWrite)?
-            .allow_connect("127.0.0.1:*")?
-            .allow_listen("127.0.0.1:*")?
-            .build()?;
-        Ok(vfd_host::run_command(&self.engine, component, wasi, vfd)?)
-    }
-
-    /// A core module under wasmtime-wasi p1.
-    fn p1(&self, module: &Module) -> Result<i32> {
-        let wasi = self.wasi_with_dir("std-workload")?.build_p1();
-        let mut linker = wasmtime::Linker::new(&self.engine);
-        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| s)?;
-        let mut store = Store::new(&self.engine, wasi);
-        let instance = linker.instantiate(&mut store, module)?;
-        let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-        match start.call(&mut store, ()) {
-            Ok(()) => Ok(0),
-            Err(e) => exit_status(e),
-        }
-    }
-
-    /// `component` as a wasi:cli command under wasmtime-wasi p2 alone.
-    fn p2(&self, component: &Component, program: &str) -> Result<i32> {
-        let wasi = self.wasi_with_dir(program)?.build();
-        let mut linker = Linker::new(&self.engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        let mut store = Store::new(&self.engine, P2State::new(wasi));
-        let command = WasiCommand::instantiate(&mut store, component, &linker)?;
-        match command.wasi_cli_run().call_run(&mut store) {
-            Ok(Ok(())) => Ok(0),
-            Ok(Err(())) => Ok(1),
-            Err(e) => exit_status(e),
-        }
-    }
-
-    /// A WASI context as the wasmtime CLI makes one: arguments, stdout
-    /// captured, stderr inherited, blocking file I/O on the calling
-    /// thread, the loopback network allowed.
-    fn wasi(&self, program: &str) -> WasiCtxBuilder {
-        let mut b = WasiCtxBuilder::new();
-        // Before any preopen: each preopened directory takes the setting
-        // when it is added.
-        b.allow_blocking_current_thread(true)
-            .args(&[program, self.row.name, self.iterations, GUEST_DIR])
-            .stdout(self.out.clone())
-            .inherit_stderr()
-            .inherit_network()
-            .allow_tcp(true);
-        b
-    }
-
-    /// [`wasi`](Self::wasi) with the scratch directory preopened, as
-    /// `--dir` does.
-    fn wasi_with_dir(&self, program: &str) -> Result<WasiCtxBuilder> {
-        let mut b = self.wasi(program);
-        b.preopened_dir(self.scratch, GUEST_DIR, FsPerms::ReadWrite)?;
-        Ok(b)
-    }
-}
-
 /// The vfd workload at `path` composed with the wasm layer embedded in
 /// vfd-host, as `vfd compose` makes it, and compiled.
 fn compose(engine: &Engine, path: &Path) -> Result<Component> {
@@ -348,21 +235,6 @@ fn compose(engine: &Engine, path: &Path) -> Result<Component> {
     vfd_host::compile::new(engine, &composed)
         .map_err(anyhow::Error::from)
         .context("cannot compile the composed vfd workload")
-}
-
-/// The status carried by a `proc_exit`/`exit` trap, or the trap itself.
-fn exit_status(e: wasmtime::Error) -> Result<i32> {
-    match e.downcast_ref::<I32Exit>() {
-        Some(exit) => Ok(exit.0),
-        None => Err(e.into()),
-    }
-}
-
-fn exited(status: i32) -> Result<()> {
-    if status != 0 {
-        bail!("the guest exited with status {status}");
-    }
-    Ok(())
 }
 
 /// A workload's one line: a number, or [`UNSUPPORTED`].

@@ -17,15 +17,15 @@
 //!   with wasmtime-wasi's p1.
 //!
 //! Every run is a process of its own: the native workload, or this
-//! program again (`--child`) for a wasm column, loading the guest compiled
-//! once at the start. So no column runs with threads another left behind
-//! (see [`columns::Columns`]). The workloads time themselves, around
-//! their loop only. For each
+//! program again for a wasm column ([`child`]), loading the guest compiled
+//! once at the start, so that no run has threads another left behind.
+//! The workloads time themselves, around their loop only. For each
 //! repetition, for each row, each column runs once, so drift on the
 //! machine hits every column alike; each cell is the median over the
 //! repetitions. Then the host-side measurements of [`extras`].
 
 mod alloc;
+mod child;
 mod columns;
 mod extras;
 mod report;
@@ -136,8 +136,8 @@ fn iterations(row: &vfd_bench_workloads::Row, quick: bool) -> u64 {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some(columns::CHILD_FLAG) {
-        return columns::run_child(&args[1..]);
+    if args.first().map(String::as_str) == Some(child::FLAG) {
+        return child::run(&args[1..]);
     }
     let opts = options()?;
     let scratch = std::env::temp_dir().join(format!("vfd-bench-{}", std::process::id()));
