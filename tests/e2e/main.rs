@@ -7,6 +7,7 @@ mod cli;
 mod compose;
 mod escape;
 mod examples;
+mod faulty_host;
 mod guests;
 mod harness;
 mod limits;
