@@ -50,6 +50,16 @@ impl VfdCtx {
         }
     }
 
+    /// A write through the wrapper, checked as `file.write` checks it,
+    /// for the linker to finish with the guest's bytes in place.
+    pub(crate) fn pending_handle_write(
+        &self,
+        h: &Resource<Handle>,
+    ) -> Result<crate::descriptors::PendingWrite, Errno> {
+        let fd = self.current(h, "file.write")?;
+        self.pending_write(fd, None)
+    }
+
     fn is_current(&self, handle: &Handle) -> bool {
         self.desc(handle.fd)
             .is_ok_and(|d| Arc::as_ptr(d) == Weak::as_ptr(&handle.desc))

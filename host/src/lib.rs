@@ -64,6 +64,7 @@ mod errno;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod handles;
+mod handles_linker;
 mod linker;
 mod mounts;
 mod net_policy;

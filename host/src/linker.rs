@@ -11,13 +11,29 @@ pub trait VfdView: Send {
     fn vfd(&mut self) -> &mut VfdCtx;
 }
 
+/// Wires one generated host method into a `LinkerInstance` `$inst` as
+/// `bindgen!` does: `$trait` is the generated trait, then the WIT name, then
+/// the method with its parameters and their types (those of the WIT, or it
+/// does not compile). For the interfaces vfd wires by hand.
+macro_rules! wire {
+    ($inst:ident, $trait:ident, $name:literal, $method:ident($($arg:ident: $ty:ty),*)) => {
+        $inst.func_wrap(
+            $name,
+            |mut store: wasmtime::StoreContextMut<'_, T>, ($($arg,)*): ($($ty,)*)| {
+                Ok(($trait::$method(store.data_mut().vfd(), $($arg),*),))
+            },
+        )?;
+    };
+}
+pub(crate) use wire;
+
 /// Add every `vfd:posix` interface to `linker`, next to wasmtime-wasi's.
 pub fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    use crate::bindings::vfd::posix::{handles, pipes, poll, sockets, types};
+    use crate::bindings::vfd::posix::{pipes, poll, sockets, types};
     types::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
     // By hand, so that writes take the guest's bytes without a copy.
     crate::descriptors_linker::add_to_linker(linker)?;
-    handles::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
+    crate::handles_linker::add_to_linker(linker)?;
     pipes::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
     sockets::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
     poll::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)
@@ -37,4 +53,46 @@ pub fn engine_config() -> Config {
 /// An engine with [`engine_config`].
 pub fn engine() -> wasmtime::Result<Engine> {
     Engine::new(&engine_config())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Data(VfdCtx);
+
+    impl VfdView for Data {
+        fn vfd(&mut self) -> &mut VfdCtx {
+            &mut self.0
+        }
+    }
+
+    /// Every function of the interfaces wired by hand is defined, by name:
+    /// defining any of them again is refused. Their types need no test
+    /// here: each `wire!` line hands its arguments to the generated trait
+    /// method, whose parameter types are the WIT's, so a wrong type does
+    /// not compile; and wasmtime checks the hand-typed writes against the
+    /// imports of every guest that writes.
+    #[test]
+    fn every_function_of_the_hand_wired_interfaces_is_defined() {
+        let mut resolve = wit_parser::Resolve::default();
+        let (pkg, _) = resolve
+            .push_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../wit"))
+            .unwrap();
+        let engine = crate::engine().unwrap();
+        let mut linker = Linker::<Data>::new(&engine);
+        crate::descriptors_linker::add_to_linker(&mut linker).unwrap();
+        crate::handles_linker::add_to_linker(&mut linker).unwrap();
+        for (name, at_least) in [("descriptors", 20), ("handles", 6)] {
+            let iface = resolve.packages[pkg].interfaces[name];
+            let id = resolve.id_of(iface).unwrap();
+            let functions = &resolve.interfaces[iface].functions;
+            assert!(functions.len() >= at_least, "{id}: {}", functions.len());
+            let mut inst = linker.instance(&id).unwrap();
+            for function in functions.keys() {
+                let again = inst.func_wrap(function, |_, (): ()| Ok(()));
+                assert!(again.is_err(), "{id}: `{function}` is not defined");
+            }
+        }
+    }
 }

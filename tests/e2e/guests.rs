@@ -96,6 +96,7 @@ const OFFSETS: &[&str] = &[
     "dups_shared",
     "dup_write_moves_twin",
     "setfl_append_twin",
+    "handle_write_moves_offset",
     "teardown",
 ];
 

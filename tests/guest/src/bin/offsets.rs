@@ -6,7 +6,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use vfd::fs::{self, File, OpenOptions};
 use vfd::io::{self as vio, StatusFlags};
-use vfd_test_guests::errno::EINVAL;
+use vfd_test_guests::errno::{EBADF, EINVAL};
 use vfd_test_guests::{Check, Checks, Ctx, ensure, eq, expect_errno, offset, read_all, read_n};
 
 const FILE: &str = "/data/offsets-test.txt";
@@ -55,6 +55,7 @@ fn main() {
     c.run("dups_shared", dups_shared);
     c.run("dup_write_moves_twin", dup_write_moves_twin);
     c.run("setfl_append_twin", setfl_append_twin);
+    c.run("handle_write_moves_offset", handle_write_moves_offset);
     c.run("teardown", teardown);
     c.finish();
 }
@@ -347,4 +348,29 @@ fn setfl_append_twin() -> Check {
 
 fn teardown() -> Check {
     fs::remove_file(FILE).ctx("remove scratch file")
+}
+
+/// A write through a handle lands every byte at the offset it shares with
+/// its number, and moves it; a write through a handle whose number was
+/// closed behind it writes nothing and is `EBADF`.
+fn handle_write_moves_offset() -> Check {
+    use vfd::fd::AsRawFd;
+    use vfd::handles::Handle;
+
+    let mut f = fresh("", &read_write())?;
+    let mut h = Handle::wrap(f.as_raw_fd(), false).ctx("wrap")?;
+    let data: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    h.write_all(&data).ctx("write through the handle")?;
+    eq("offset", offset(&f).ctx("seek")?, data.len() as u64)?;
+    f.write_all(b"tail").ctx("write through the number")?;
+    let mut want = data;
+    want.extend_from_slice(b"tail");
+    eq("contents", contents()?, want.clone())?;
+
+    let number = f.as_raw_fd();
+    drop(f);
+    let other = File::open(FILE).ctx("reopen")?;
+    eq("the number is reused", other.as_raw_fd(), number)?;
+    expect_errno("write through the stale handle", h.write(b"x"), EBADF)?;
+    eq("contents unchanged", contents()?, want)
 }
