@@ -8,10 +8,11 @@
 //! exactly as `bindgen!` wires it; the instance is type-checked against the
 //! component's imports at instantiation, as a generated one is.
 
-use crate::VfdView;
 use crate::bindings::vfd::posix::descriptors::Host;
-use crate::bindings::{FdFlags, OpenFlags, StatusFlags, Whence};
+use crate::bindings::{Errno, FdFlags, OpenFlags, StatusFlags, Whence};
+use crate::descriptors::PendingWrite;
 use crate::linker::wire;
+use crate::{VfdCtx, VfdView};
 use wasmtime::StoreContextMut;
 use wasmtime::component::{Linker, WasmList};
 
@@ -60,29 +61,29 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     host!("chdir", chdir(path: String));
     host!("getcwd", getcwd());
 
-    // The writes: the description is looked up (and its `Arc` held) before
-    // the guest's memory is borrowed, since both live in the store.
     inst.func_wrap(
         "write",
-        |mut store: StoreContextMut<'_, T>, (fd, data): (u32, WasmList<u8>)| {
-            let r = store
-                .data_mut()
-                .vfd()
-                .pending_write(fd, None)
-                .and_then(|w| w.write(data.as_le_slice(&store)));
-            Ok((r,))
+        |store: StoreContextMut<'_, T>, (fd, data): (u32, WasmList<u8>)| {
+            write_in_place(store, data, |vfd| vfd.pending_write(fd, None))
         },
     )?;
     inst.func_wrap(
         "pwrite",
-        |mut store: StoreContextMut<'_, T>, (fd, data, offset): (u32, WasmList<u8>, u64)| {
-            let r = store
-                .data_mut()
-                .vfd()
-                .pending_write(fd, Some(offset))
-                .and_then(|w| w.write(data.as_le_slice(&store)));
-            Ok((r,))
+        |store: StoreContextMut<'_, T>, (fd, data, offset): (u32, WasmList<u8>, u64)| {
+            write_in_place(store, data, |vfd| vfd.pending_write(fd, Some(offset)))
         },
     )?;
     Ok(())
+}
+
+/// Finishes a write with the guest's bytes in place. `pending` checks the
+/// arguments and takes the description (and its `Arc`) first, because
+/// vfd's table and the guest's memory are both borrowed from the store.
+pub(crate) fn write_in_place<T: VfdView>(
+    mut store: StoreContextMut<'_, T>,
+    data: WasmList<u8>,
+    pending: impl FnOnce(&VfdCtx) -> Result<PendingWrite, Errno>,
+) -> wasmtime::Result<(Result<u32, Errno>,)> {
+    let written = pending(store.data_mut().vfd()).and_then(|w| w.write(data.as_le_slice(&store)));
+    Ok((written,))
 }

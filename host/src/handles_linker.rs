@@ -9,6 +9,7 @@
 use crate::VfdView;
 use crate::bindings::Whence;
 use crate::bindings::vfd::posix::handles::HostFile;
+use crate::descriptors_linker::write_in_place;
 use crate::handles::Handle;
 use crate::linker::wire;
 use wasmtime::StoreContextMut;
@@ -45,17 +46,10 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     );
     host!("[method]file.detach", detach(file: Resource<Handle>));
 
-    // As `descriptors`' write: the description is looked up (and its `Arc`
-    // held) before the guest's memory is borrowed.
     inst.func_wrap(
         "[method]file.write",
-        |mut store: StoreContextMut<'_, T>, (file, data): (Resource<Handle>, WasmList<u8>)| {
-            let r = store
-                .data_mut()
-                .vfd()
-                .pending_handle_write(&file)
-                .and_then(|w| w.write(data.as_le_slice(&store)));
-            Ok((r,))
+        |store: StoreContextMut<'_, T>, (file, data): (Resource<Handle>, WasmList<u8>)| {
+            write_in_place(store, data, |vfd| vfd.pending_handle_write(&file))
         },
     )?;
     Ok(())
