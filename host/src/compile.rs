@@ -50,13 +50,38 @@ pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> wasmtime::Result<Co
 /// rayon pool of its own whose threads are joined before this returns:
 /// wasmtime's parallel iterators run on the pool they are called from.
 ///
+/// Joined means `pthread_join`: each thread has run its thread-local
+/// destructors and left, not only finished its work. (`build_scoped`
+/// waits only for the latter, so a thread could still be on its way out,
+/// and in the process's thread list, while the guest already runs.)
+///
 /// An error if the pool's threads cannot be started.
 pub fn with_joined_threads<R: Send>(
     compile: impl FnOnce() -> wasmtime::Result<R> + Send,
 ) -> wasmtime::Result<R> {
-    rayon::ThreadPoolBuilder::new()
+    let mut threads = Vec::new();
+    let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("vfd-compile-{i}"))
         .stack_size(COMPILE_STACK_SIZE)
-        .build_scoped(rayon::ThreadBuilder::run, |pool| pool.install(compile))
-        .map_err(|e| wasmtime::Error::msg(format!("cannot start the compiler's threads: {e}")))?
+        .spawn_handler(|thread| {
+            let mut builder = std::thread::Builder::new();
+            if let Some(name) = thread.name() {
+                builder = builder.name(name.to_owned());
+            }
+            if let Some(size) = thread.stack_size() {
+                builder = builder.stack_size(size);
+            }
+            threads.push(builder.spawn(|| thread.run())?);
+            Ok(())
+        })
+        .build();
+    // On a failed start rayon has already told the threads it did start
+    // to stop; they are joined below all the same.
+    let result = pool.map(|pool| pool.install(compile));
+    for thread in threads {
+        // A worker's own code does not panic (rayon hands a job's panic
+        // to the caller of `install`), so there is nothing to report here.
+        let _ = thread.join();
+    }
+    result.map_err(|e| wasmtime::Error::msg(format!("cannot start the compiler's threads: {e}")))?
 }

@@ -296,10 +296,23 @@ fn the_guest_runs_in_a_single_threaded_process() {
         let _ = answered.send(line);
     });
     let line = answer.recv_timeout(Duration::from_secs(120));
-    let names: Vec<String> = std::fs::read_dir(format!("/proc/{}/task", child.id()))
-        .unwrap()
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .collect();
+    // A joined thread has left user space, but the kernel may still be
+    // tearing it down (it wakes the joiner before it lets go of the
+    // process's descriptor table), and a loaded machine can leave it
+    // there a while: so a short grace. A pool that outlives compilation,
+    // as rayon's global one does, never leaves and still fails.
+    let threads = || -> Vec<String> {
+        std::fs::read_dir(format!("/proc/{}/task", child.id()))
+            .unwrap()
+            .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+            .collect()
+    };
+    let gone_by = std::time::Instant::now() + Duration::from_secs(5);
+    let mut names = threads();
+    while names.len() > 1 && std::time::Instant::now() < gone_by {
+        std::thread::sleep(Duration::from_millis(10));
+        names = threads();
+    }
     drop(stdin);
     if line.is_err() {
         child.kill().unwrap();
