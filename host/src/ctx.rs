@@ -4,11 +4,11 @@
 use crate::description::Description;
 use crate::mounts::{MountPerms, Mounts};
 use crate::net_policy::{AddrPattern, NetPolicy};
-use crate::object::{Object, Ownership, Stdio};
+use crate::object::{Object, Stdio};
 use crate::table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
 use cap_std::ambient_authority;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::path::Path;
 use std::sync::Arc;
 use wasmtime::component::ResourceTable;
@@ -158,19 +158,44 @@ impl VfdCtxBuilder {
         self
     }
 
-    /// The guest's fd 0. The default is the host's stdin, borrowed.
-    pub fn stdin(&mut self, object: impl AsFd, ownership: Ownership) -> io::Result<&mut Self> {
-        self.set_stdio(0, object, ownership)
+    /// The guest's fd 0, given to it: vfd takes `object` over and closes it
+    /// when the guest closes its last number for it, or when the context is
+    /// dropped. The default is the host's stdin, borrowed.
+    pub fn stdin(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
+        self.stdio[0] = Some(object.into());
+        self
     }
 
-    /// The guest's fd 1. The default is the host's stdout, borrowed.
-    pub fn stdout(&mut self, object: impl AsFd, ownership: Ownership) -> io::Result<&mut Self> {
-        self.set_stdio(1, object, ownership)
+    /// The guest's fd 0, lent to it: like [`stdin`](Self::stdin), but vfd
+    /// works on a duplicate (`dup(2)`, one open description: the offset and
+    /// status flags are shared), so `object` stays open whatever the guest
+    /// does.
+    pub fn stdin_borrowed(&mut self, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
+        Ok(self.stdin(object.try_clone_to_owned()?))
     }
 
-    /// The guest's fd 2. The default is the host's stderr, borrowed.
-    pub fn stderr(&mut self, object: impl AsFd, ownership: Ownership) -> io::Result<&mut Self> {
-        self.set_stdio(2, object, ownership)
+    /// The guest's fd 1, given to it: like [`stdin`](Self::stdin). The
+    /// default is the host's stdout, borrowed.
+    pub fn stdout(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
+        self.stdio[1] = Some(object.into());
+        self
+    }
+
+    /// The guest's fd 1, lent to it: like [`stdin_borrowed`](Self::stdin_borrowed).
+    pub fn stdout_borrowed(&mut self, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
+        Ok(self.stdout(object.try_clone_to_owned()?))
+    }
+
+    /// The guest's fd 2, given to it: like [`stdin`](Self::stdin). The
+    /// default is the host's stderr, borrowed.
+    pub fn stderr(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
+        self.stdio[2] = Some(object.into());
+        self
+    }
+
+    /// The guest's fd 2, lent to it: like [`stdin_borrowed`](Self::stdin_borrowed).
+    pub fn stderr_borrowed(&mut self, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
+        Ok(self.stderr(object.try_clone_to_owned()?))
     }
 
     /// Start the guest with fd 0, 1 and 2 closed, unless set above.
@@ -180,27 +205,25 @@ impl VfdCtxBuilder {
         self
     }
 
-    fn set_stdio(&mut self, fd: usize, object: impl AsFd, _: Ownership) -> io::Result<&mut Self> {
-        // See `Ownership`: vfd holds its own duplicate either way; an owned
-        // object passed by value is closed here, leaving vfd's the only one.
-        self.stdio[fd] = Some(object.as_fd().try_clone_to_owned()?);
-        Ok(self)
+    /// Give the host object `object` (a file, a socket, a pipe end: any
+    /// descriptor) to the guest at number `fd`. vfd takes it over and closes
+    /// it when the guest closes its last number for it (a peer then sees end
+    /// of file), or when the context is dropped. A number already given is
+    /// replaced; numbers at or above the limit make [`build`](Self::build)
+    /// fail.
+    pub fn insert(&mut self, fd: u32, object: impl Into<OwnedFd>) -> &mut Self {
+        self.inserts.retain(|(n, _)| *n != fd);
+        self.inserts.push((fd, Object::Host(object.into())));
+        self
     }
 
-    /// Hand the host object `object` (a file, a socket, a pipe end: any
-    /// descriptor) to the guest at number `fd`. See [`Ownership`] for who
-    /// closes it. A number already given is replaced; numbers at or above
-    /// the limit make [`build`](Self::build) fail.
-    pub fn insert(
-        &mut self,
-        fd: u32,
-        object: impl AsFd,
-        _ownership: Ownership,
-    ) -> io::Result<&mut Self> {
-        let owned = object.as_fd().try_clone_to_owned()?;
-        self.inserts.retain(|(n, _)| *n != fd);
-        self.inserts.push((fd, Object::Host(owned)));
-        Ok(self)
+    /// Lend the host object `object` to the guest at number `fd`: like
+    /// [`insert`](Self::insert), but vfd works on a duplicate (`dup(2)`, one
+    /// open description: the offset and status flags are shared), so
+    /// `object` stays open and usable whatever the guest does with its
+    /// number.
+    pub fn insert_borrowed(&mut self, fd: u32, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
+        Ok(self.insert(fd, object.try_clone_to_owned()?))
     }
 
     /// Let the guest connect (TCP) and send (UDP) to addresses matching

@@ -83,7 +83,7 @@ pub use handles::{Handle, MAX_HANDLES};
 pub use linker::{VfdView, add_to_linker, engine, engine_config};
 pub use mounts::{MountPerms, NAME_MAX, PATH_MAX};
 pub use net_policy::{AddrPattern, NetPolicy, PatternError};
-pub use object::{Ownership, Stdio};
+pub use object::Stdio;
 pub use table::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
 
 /// A host pipe, as (read end, write end), to hand one end each to two

@@ -12,7 +12,7 @@ use vfd_host::bindings::vfd::posix::poll::{Events, Host as Poll, PollFd, Revents
 use vfd_host::bindings::{
     AccessMode, Errno, FdFlags, FileType, OpenFlags, StatusFlags, Whence as WitWhence,
 };
-use vfd_host::{MountPerms, Ownership, VfdCtx};
+use vfd_host::{MountPerms, VfdCtx};
 
 impl From<Errno> for Outcome {
     fn from(e: Errno) -> Self {
@@ -91,12 +91,9 @@ impl Virt {
     pub fn new(root: &Path, limit: u32) -> Virt {
         let mut ctx = VfdCtx::builder()
             .no_stdio()
-            .stdin(dev_null(false), Ownership::Owned)
-            .unwrap()
-            .stdout(dev_null(true), Ownership::Owned)
-            .unwrap()
-            .stderr(dev_null(true), Ownership::Owned)
-            .unwrap()
+            .stdin(dev_null(false))
+            .stdout(dev_null(true))
+            .stderr(dev_null(true))
             .mount(root, "/data", MountPerms::ReadWrite)
             .unwrap()
             .max_fds(limit)

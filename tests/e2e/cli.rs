@@ -1,8 +1,8 @@
 //! The `vfd` command: flags, exit codes, handed-in files, limits, dev mode.
 
 use crate::harness::{Fixture, guest, run_lib_with, vfd_cli};
+use std::os::fd::AsFd;
 use std::process::Command;
-use vfd_host::Ownership;
 
 fn vfd() -> Command {
     Command::new(env!("CARGO_BIN_EXE_vfd"))
@@ -215,7 +215,7 @@ fn a_borrowed_host_file_stays_open_after_the_guest_closes_it() {
     std::fs::write(&path, "from the host\n").unwrap();
     let host_file = std::fs::File::open(&path).unwrap();
     let out = run_lib_with(&fixture, "probe", &["cat-fd:5", "close:5"], |b| {
-        b.insert(5, &host_file, Ownership::Borrowed).unwrap();
+        b.insert_borrowed(5, host_file.as_fd()).unwrap();
     });
     assert_eq!(out.stdout, "from the host\nclose 5: EBADF\n", "{out:#?}");
     // cat-fd took ownership of fd 5 and closed it; the host's copy lives on
@@ -238,7 +238,7 @@ fn an_owned_host_pipe_is_closed_when_the_guest_closes_it() {
         "probe",
         &["write-fd:6:through the pipe", "close:6"],
         |b| {
-            b.insert(6, writer, Ownership::Owned).unwrap();
+            b.insert(6, writer);
         },
     );
     assert_eq!(out.stdout, "close 6: ok\n", "{out:#?}");

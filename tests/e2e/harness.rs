@@ -4,10 +4,11 @@
 //! plain wasmtime-wasi (as `wasmtime run` has it, with no vfd host code).
 
 use std::collections::HashMap;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
-use vfd_host::{MountPerms, Ownership, VfdCtx};
+use vfd_host::{MountPerms, VfdCtx};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -131,8 +132,8 @@ impl Fixture {
             .unwrap();
         b.mount(self.path("ro"), "/ro", MountPerms::ReadOnly)
             .unwrap();
-        b.stdout(stdout, Ownership::Borrowed).unwrap();
-        b.stderr(stderr, Ownership::Borrowed).unwrap();
+        b.stdout_borrowed(stdout.as_fd()).unwrap();
+        b.stderr_borrowed(stderr.as_fd()).unwrap();
         b
     }
 }

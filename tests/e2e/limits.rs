@@ -14,10 +14,11 @@ use crate::harness::{
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use vfd_host::{MountPerms, Ownership, VfdCtx};
+use vfd_host::{MountPerms, VfdCtx};
 use wasmtime_wasi::WasiCtx;
 
 /// The environment variable that tells a child test it was started by
@@ -343,7 +344,7 @@ fn memory_child() {
         .open("/dev/null")
         .unwrap();
     let to_devnull = |b: &mut vfd_host::VfdCtxBuilder| {
-        b.insert(3, &devnull, Ownership::Borrowed).unwrap();
+        b.insert_borrowed(3, devnull.as_fd()).unwrap();
     };
     let (out, baseline, _) = measure(|| run(&["touch", &list.to_string()], &|_| {}));
     assert_eq!(out.stdout, format!("touched {} bytes\n", list * MIB));
@@ -380,7 +381,7 @@ fn memory_child() {
     let (result, growth, largest) = measure(|| {
         let out = tempfile::tempfile().unwrap();
         let mut b = VfdCtx::builder();
-        b.stdout(&out, Ownership::Borrowed).unwrap();
+        b.stdout_borrowed(out.as_fd()).unwrap();
         to_devnull(&mut b);
         let wasi = WasiCtx::builder()
             .args(&["limits", "write-all", &huge.to_string()])
@@ -439,15 +440,15 @@ fn leak_child() {
     let run = |i: usize, report: Option<&std::fs::File>| {
         let ending = endings[i % endings.len()];
         let mut b = VfdCtx::builder();
-        b.stdin(&devnull, Ownership::Borrowed)
+        b.stdin_borrowed(devnull.as_fd())
             .unwrap()
-            .stdout(report.unwrap_or(&devnull), Ownership::Borrowed)
+            .stdout_borrowed(report.unwrap_or(&devnull).as_fd())
             .unwrap()
-            .stderr(&devnull, Ownership::Borrowed)
+            .stderr_borrowed(devnull.as_fd())
             .unwrap()
             .mount(fixture.path("mnt"), "/data", MountPerms::ReadWrite)
             .unwrap()
-            .insert(5, &listener, Ownership::Borrowed)
+            .insert_borrowed(5, listener.as_fd())
             .unwrap()
             .allow_listen("127.0.0.1:*")
             .unwrap()
@@ -506,11 +507,11 @@ fn leak_child() {
     let fill = || {
         let out = tempfile::tempfile().unwrap();
         let vfd = VfdCtx::builder()
-            .stdin(&devnull, Ownership::Borrowed)
+            .stdin_borrowed(devnull.as_fd())
             .unwrap()
-            .stdout(&out, Ownership::Borrowed)
+            .stdout_borrowed(out.as_fd())
             .unwrap()
-            .stderr(&devnull, Ownership::Borrowed)
+            .stderr_borrowed(devnull.as_fd())
             .unwrap()
             .mount(fixture.path("mnt"), "/data", MountPerms::ReadOnly)
             .unwrap()
@@ -624,7 +625,7 @@ fn guests_run_side_by_side_on_their_own_tables() {
                     });
                     expect_checks(&format!("thread {t} round {round}"), &out, TABLE_CHECKS);
                     let out = run_lib_with(&fixture, "leaky", &["return", "report"], |b| {
-                        b.insert(5, &listener, Ownership::Borrowed)
+                        b.insert_borrowed(5, listener.as_fd())
                             .unwrap()
                             .allow_listen("127.0.0.1:*")
                             .unwrap()

@@ -5,9 +5,9 @@
 use crate::harness::{Fixture, composed, composed_wasi, guest, run_lib_with, run_plain, vfd_cli};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsFd;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-use vfd_host::Ownership;
 
 /// Every socket operation of these tests gives up after this long, so a
 /// broken host fails a test instead of hanging it.
@@ -180,10 +180,9 @@ fn host_sockets_handed_in_serve_real_peers() {
     let output = std::thread::scope(|s| {
         let guest = s.spawn(|| {
             run_lib_with(&fixture, "handed", &["listener", "stream", "udp"], |b| {
-                b.insert(3, &listener, Ownership::Borrowed).unwrap();
-                b.insert(4, guest_end.try_clone().unwrap(), Ownership::Owned)
-                    .unwrap();
-                b.insert(5, &udp, Ownership::Borrowed).unwrap();
+                b.insert_borrowed(3, listener.as_fd()).unwrap();
+                b.insert(4, guest_end.try_clone().unwrap());
+                b.insert_borrowed(5, udp.as_fd()).unwrap();
                 // Replies go to the peer's address, which the policy must allow.
                 b.allow_connect("127.0.0.1:*").unwrap();
             })

@@ -3,7 +3,8 @@
 
 use crate::harness::{Fixture, component, engine, read_all, run_lib_with};
 use std::net::{TcpListener, TcpStream};
-use vfd_host::{MountPerms, Ownership, VfdCtx};
+use std::os::fd::AsFd;
+use vfd_host::{MountPerms, VfdCtx};
 use wasmtime_wasi::WasiCtx;
 
 /// Run `upper` on what `cat FILES` writes into a host pipe, each guest on
@@ -14,16 +15,14 @@ pub fn cat_into_upper(fixture: &Fixture, files: &[&str]) -> String {
         .no_stdio()
         .mount(fixture.path("mnt"), "/data", MountPerms::ReadOnly)
         .unwrap()
-        .stdout(write_end, Ownership::Owned)
-        .unwrap()
+        .stdout(write_end)
         .build()
         .unwrap();
     let out = tempfile::tempfile().unwrap();
     let reader = VfdCtx::builder()
         .no_stdio()
-        .stdin(read_end, Ownership::Owned)
-        .unwrap()
-        .stdout(&out, Ownership::Borrowed)
+        .stdin(read_end)
+        .stdout_borrowed(out.as_fd())
         .unwrap()
         .build()
         .unwrap();
@@ -54,7 +53,7 @@ fn a_borrowed_host_listener_stays_open_after_the_guest_closes_it() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let out = run_lib_with(&fixture, "probe", &["close:3"], |b| {
-        b.insert(3, &listener, Ownership::Borrowed).unwrap();
+        b.insert_borrowed(3, listener.as_fd()).unwrap();
     });
     assert_eq!(out.stdout, "close 3: ok\n", "{out:#?}");
     // The host's listener still accepts.
@@ -70,7 +69,7 @@ fn an_owned_host_listener_is_closed_when_the_guest_closes_it() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let out = run_lib_with(&fixture, "probe", &["close:3"], |b| {
-        b.insert(3, listener, Ownership::Owned).unwrap();
+        b.insert(3, listener);
     });
     assert_eq!(out.stdout, "close 3: ok\n", "{out:#?}");
     let refused = TcpStream::connect(addr).unwrap_err();
@@ -93,7 +92,7 @@ fn epipe_child_with_default_sigpipe() {
         "probe",
         &["write-fd:6:nobody reads this", "exit:0"],
         |b| {
-            b.insert(6, write_end, Ownership::Owned).unwrap();
+            b.insert(6, write_end);
         },
     );
     assert_eq!(out.stdout, "write-fd 6: EPIPE\n", "{out:#?}");

@@ -1,6 +1,6 @@
 //! Project automation, run as `cargo xtask <task>`.
 //!
-//! - `test`: every check CI runs: formatting, clippy (host and wasm),
+//! - `test`: every test CI runs: formatting, clippy (host and wasm),
 //!   the guest programs, the unit and end-to-end tests.
 //! - `demo`: build the examples and run each with a short narration.
 //! - `bench`: build in release mode and run the benchmarks (BENCHMARKS.md).

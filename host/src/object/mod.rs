@@ -8,7 +8,6 @@
 mod dir;
 mod file;
 mod file_or_dir;
-mod host;
 mod readonly;
 mod stdio;
 mod write;
@@ -16,7 +15,6 @@ mod write;
 pub use dir::Directory;
 pub use file::open;
 pub use file_or_dir::FileOrDir;
-pub use host::Ownership;
 pub use stdio::Stdio;
 pub use write::WriteMode;
 
@@ -33,7 +31,8 @@ pub enum Object {
     FileOrDir(FileOrDir),
     /// A host directory opened through a mount.
     Dir(Directory),
-    /// One of the host's standard streams, lent to the guest.
+    /// The guest's fd 0, 1 or 2 as its table was built: the host's own
+    /// stream, lent, or what the embedder set for it.
     Stdio(Stdio, OwnedFd),
     /// A host descriptor handed in by the embedder.
     Host(OwnedFd),

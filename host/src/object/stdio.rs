@@ -1,4 +1,4 @@
-//! The host's standard streams, lent to a guest.
+//! The guest's standard streams: by default the host's own, lent.
 
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};

@@ -8,7 +8,8 @@
 //! `cat /data/notes.txt /assets/motd.txt` as its arguments.
 
 use anyhow::{Result, bail};
-use vfd_host::{MountPerms, Ownership, VfdCtx, VfdView};
+use std::os::fd::AsFd;
+use vfd_host::{MountPerms, VfdCtx, VfdView};
 use wasmtime::Store;
 use wasmtime::component::{Linker, ResourceTable};
 use wasmtime_wasi::p2::bindings::sync::Command;
@@ -58,7 +59,7 @@ fn main() -> Result<()> {
     let vfd = VfdCtx::builder()
         .mount(&data, "/data", MountPerms::ReadWrite)?
         .mount(&assets, "/assets", MountPerms::ReadOnly)?
-        .stdout(std::io::stdout(), Ownership::Borrowed)?
+        .stdout_borrowed(std::io::stdout().as_fd())?
         .max_fds(64)
         .build()?;
     let wasi = WasiCtx::builder()

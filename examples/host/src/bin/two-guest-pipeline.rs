@@ -8,7 +8,7 @@
 //! and its fd 1 is released.
 
 use anyhow::{Result, bail};
-use vfd_host::{MountPerms, Ownership, VfdCtx};
+use vfd_host::{MountPerms, VfdCtx};
 use wasmtime::component::Component;
 use wasmtime_wasi::WasiCtx;
 
@@ -27,11 +27,9 @@ fn main() -> Result<()> {
     let (read_end, write_end) = vfd_host::pipe()?;
     let writer = VfdCtx::builder()
         .mount(dir, "/data", MountPerms::ReadOnly)?
-        .stdout(write_end, Ownership::Owned)?
+        .stdout(write_end)
         .build()?;
-    let reader = VfdCtx::builder()
-        .stdin(read_end, Ownership::Owned)?
-        .build()?;
+    let reader = VfdCtx::builder().stdin(read_end).build()?;
 
     let guest_file = format!("/data/{file}");
     let cat_wasi = WasiCtx::builder()

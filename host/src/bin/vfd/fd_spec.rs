@@ -2,18 +2,17 @@
 
 use anyhow::{Context, Result, bail};
 use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use vfd_host::Ownership;
 
 /// The forms `--fd` accepts, for messages.
 pub const FORMS: &str = "N=file:PATH[:ro|rw|append|create], N=tcp-listen:ADDR, \
 N=tcp-connect:ADDR, N=udp:ADDR or N=inherit:HOSTFD[:owned|borrowed]";
 
-/// One `--fd` flag, opened: the guest number, the host object, and who
-/// owns it.
+/// One `--fd` flag, opened: the guest number and the host descriptor the
+/// guest is given (for a borrowed `inherit:`, a duplicate of the inherited
+/// one, which stays open).
 pub struct FdSpec {
     pub fd: u32,
     pub object: OwnedFd,
-    pub ownership: Ownership,
     /// For `inherit:`, the host descriptor number it took.
     pub inherited: Option<RawFd>,
 }
@@ -33,7 +32,6 @@ impl FdSpec {
         let owned = |object: OwnedFd| FdSpec {
             fd,
             object,
-            ownership: Ownership::Owned,
             inherited: None,
         };
         let context = || format!("--fd {spec}");
@@ -100,16 +98,15 @@ fn inherit(fd: u32, rest: &str) -> Result<FdSpec> {
     let probe = unsafe { BorrowedFd::borrow_raw(host) };
     rustix::io::fcntl_getfd(probe)
         .with_context(|| format!("host descriptor {host} is not open"))?;
-    let (object, ownership) = if how == "owned" {
+    let object = if how == "owned" {
         // SAFETY: the number is open and, by this flag, vfd's to take over.
-        (unsafe { OwnedFd::from_raw_fd(host) }, Ownership::Owned)
+        unsafe { OwnedFd::from_raw_fd(host) }
     } else {
-        (probe.try_clone_to_owned()?, Ownership::Borrowed)
+        probe.try_clone_to_owned()?
     };
     Ok(FdSpec {
         fd,
         object,
-        ownership,
         inherited: Some(host),
     })
 }

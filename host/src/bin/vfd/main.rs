@@ -148,7 +148,7 @@ fn run(args: RunArgs) -> Result<u8> {
         {
             bail!("--fd {spec}: host descriptor {host} is already handed in");
         }
-        vfd.insert(given.fd, given.object, given.ownership)?;
+        vfd.insert(given.fd, given.object);
     }
     let mounts = args.dirs.iter().map(|d| (d, MountPerms::ReadWrite));
     for (spec, perms) in mounts.chain(args.dirs_ro.iter().map(|d| (d, MountPerms::ReadOnly))) {
