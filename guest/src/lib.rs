@@ -38,7 +38,8 @@
 //!
 //! - [`fd`]: `OwnedFd`, `BorrowedFd` and the conversion traits, as `std::os::fd`.
 //! - [`io`]: `read`, `write`, `dup`, `dup2`, `fcntl_*`... as `rustix::io`.
-//! - [`fs`]: `File`, `OpenOptions`, `Metadata`, `read_dir`... as `std::fs`.
+//! - [`fs`]: `File`, `OpenOptions`, `Metadata`, `read_dir`, `create_dir_all`,
+//!   `remove_dir_all`, `copy`... as `std::fs`.
 //! - [`stdio`]: descriptors 0, 1 and 2, and the [`print!`] family writing to them.
 //! - [`pipe`]: `pipe` and `pipe_with`, as `rustix::pipe`.
 //! - [`net`]: `TcpStream`, `TcpListener`, `UdpSocket` and `UnixStream`, as

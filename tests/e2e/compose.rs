@@ -38,6 +38,7 @@ const GUESTS: &[&str] = &[
     "rofs",
     "sandbox",
     "sockets",
+    "tree",
 ];
 
 /// The interfaces every example imports from vfd, to patch in the tests.

@@ -304,6 +304,50 @@ const ROFS: &[&str] = &[
     "rw_mount_unaffected",
 ];
 
+const TREE: &[&str] = &[
+    "create_dir_all_makes_parents",
+    "create_dir_all_relative",
+    "create_dir_all_file_in_the_way",
+    "create_dir_all_read_only",
+    "exists",
+    "copy_copies_every_byte",
+    "copy_onto_itself_changes_nothing",
+    "copy_refusals_create_nothing",
+    "remove_dir_all_removes_the_tree",
+    "remove_dir_all_does_not_follow_symlinks",
+    "remove_dir_all_refusals",
+];
+
+/// The fixture of the `tree` guest: the usual one plus two symlinks to
+/// `sub` that `remove_dir_all` must remove without following, one of them
+/// inside a directory it removes. The guest removes both, so each run
+/// gets a fixture of its own.
+fn tree_fixture() -> Fixture {
+    let fixture = Fixture::new();
+    let mnt = fixture.path("mnt");
+    std::fs::create_dir(mnt.join("linked")).unwrap();
+    std::os::unix::fs::symlink("../sub", mnt.join("linked/to-sub")).unwrap();
+    std::os::unix::fs::symlink("sub", mnt.join("dir-link")).unwrap();
+    fixture
+}
+
+/// What the `tree` guest leaves: `sub` whole, the two links and its own
+/// tree gone, nothing outside the mounts touched.
+fn assert_tree_left(fixture: &Fixture) {
+    let mnt = fixture.path("mnt");
+    assert_eq!(
+        std::fs::read_to_string(mnt.join("sub/inner.txt")).unwrap(),
+        "inner\n"
+    );
+    for gone in ["linked", "dir-link", "tree"] {
+        assert!(
+            std::fs::symlink_metadata(mnt.join(gone)).is_err(),
+            "{gone} is still there"
+        );
+    }
+    fixture.assert_outside_untouched();
+}
+
 const NAMED: &[&str] = &[
     "ltp_dup01",
     "ltp_dup02_negative_fd",
@@ -480,6 +524,18 @@ fn named_cases_from_kernel_test_suites() {
     check("named", NAMED);
 }
 
+#[test]
+fn whole_trees_and_copies() {
+    let fixture = tree_fixture();
+    let lib = run_lib_with(&fixture, "tree", &[], |_| {});
+    assert_passes("tree", "library", &lib, TREE);
+    assert_tree_left(&fixture);
+    let fixture = tree_fixture();
+    let cli = run_cli_with(&fixture, &[], "tree", &[]);
+    assert_passes("tree", "vfd run", &cli, TREE);
+    assert_tree_left(&fixture);
+}
+
 /// The same guests, composed with the wasm layer (`vfd compose`) and run
 /// under plain wasmtime-wasi with no vfd host code. The network grant is
 /// the runtime's (wasmtime-wasi's socket address check, what
@@ -585,5 +641,13 @@ mod composed {
     #[test]
     fn named_cases_from_kernel_test_suites() {
         check("named", NAMED);
+    }
+
+    #[test]
+    fn whole_trees_and_copies() {
+        let fixture = tree_fixture();
+        let out = run_composed_with(&fixture, "tree", &[], |_| {});
+        assert_passes("tree", "composed", &out, TREE);
+        assert_tree_left(&fixture);
     }
 }

@@ -170,6 +170,33 @@ impl File {
         cvt(descriptors::sync(host_fd(self)))
     }
 
+    /// `fdatasync(fd)`—Flushes the file's data to the device, as
+    /// `std::fs::File::sync_data`.
+    ///
+    /// vfd's interface has one flush, `fsync`, which also flushes the
+    /// metadata: this is [`sync_all`](Self::sync_all), never less durable
+    /// and at worst a little slower.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::Write;
+    ///
+    /// let mut log = vfd::fs::OpenOptions::new().append(true).open("wal")?;
+    /// log.write_all(b"commit 42\n")?;
+    /// log.sync_data()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fdatasync.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fdatasync.2.html)
+    pub fn sync_data(&self) -> io::Result<()> {
+        self.sync_all()
+    }
+
     /// `fstat(fd)`—Returns the metadata of the open file.
     ///
     /// # Examples

@@ -31,6 +31,20 @@ impl Metadata {
         Self { stat }
     }
 
+    /// Whether `self` and `other` describe one file. The interface reports
+    /// no device number, so the inode alone could match a file on another
+    /// host filesystem; the size and the modification and change times to
+    /// the nanosecond must match too.
+    pub(crate) fn same_file(&self, other: &Metadata) -> bool {
+        let (a, b) = (&self.stat, &other.stat);
+        let same_time =
+            |x: &Timestamp, y: &Timestamp| (x.seconds, x.nanoseconds) == (y.seconds, y.nanoseconds);
+        a.inode == b.inode
+            && a.size == b.size
+            && same_time(&a.modify_time, &b.modify_time)
+            && same_time(&a.change_time, &b.change_time)
+    }
+
     /// `st_mode & S_IFMT`—Returns the type of the file.
     ///
     /// # Examples

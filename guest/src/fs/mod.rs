@@ -14,6 +14,7 @@ mod dir;
 mod file;
 mod metadata;
 mod open_options;
+mod tree;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -23,6 +24,7 @@ pub use dir::{DirEntry, ReadDir, read_dir};
 pub use file::File;
 pub use metadata::{FileType, Metadata};
 pub use open_options::OpenOptions;
+pub use tree::{copy, create_dir_all, exists, remove_dir_all};
 
 use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
