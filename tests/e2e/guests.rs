@@ -318,23 +318,18 @@ const TREE: &[&str] = &[
     "remove_dir_all_refusals",
 ];
 
-/// The fixture of the `tree` guest: the usual one plus two symlinks to
-/// `sub` that `remove_dir_all` must remove without following, one of them
-/// inside a directory it removes. The guest removes both, so each run
-/// gets a fixture of its own.
-fn tree_fixture() -> Fixture {
+/// Run the `tree` guest with `run` (`mode` names it) on a fixture of its
+/// own: the usual one plus two symlinks to `sub` that `remove_dir_all` must
+/// remove without following, one of them inside a directory it removes.
+/// Then check what it leaves: `sub` whole, the two links and its own tree
+/// gone, nothing outside the mounts touched.
+fn check_tree(mode: &str, run: impl FnOnce(&Fixture) -> Output) {
     let fixture = Fixture::new();
     let mnt = fixture.path("mnt");
     std::fs::create_dir(mnt.join("linked")).unwrap();
     std::os::unix::fs::symlink("../sub", mnt.join("linked/to-sub")).unwrap();
     std::os::unix::fs::symlink("sub", mnt.join("dir-link")).unwrap();
-    fixture
-}
-
-/// What the `tree` guest leaves: `sub` whole, the two links and its own
-/// tree gone, nothing outside the mounts touched.
-fn assert_tree_left(fixture: &Fixture) {
-    let mnt = fixture.path("mnt");
+    assert_passes("tree", mode, &run(&fixture), TREE);
     assert_eq!(
         std::fs::read_to_string(mnt.join("sub/inner.txt")).unwrap(),
         "inner\n"
@@ -526,14 +521,8 @@ fn named_cases_from_kernel_test_suites() {
 
 #[test]
 fn whole_trees_and_copies() {
-    let fixture = tree_fixture();
-    let lib = run_lib_with(&fixture, "tree", &[], |_| {});
-    assert_passes("tree", "library", &lib, TREE);
-    assert_tree_left(&fixture);
-    let fixture = tree_fixture();
-    let cli = run_cli_with(&fixture, &[], "tree", &[]);
-    assert_passes("tree", "vfd run", &cli, TREE);
-    assert_tree_left(&fixture);
+    check_tree("library", |f| run_lib_with(f, "tree", &[], |_| {}));
+    check_tree("vfd run", |f| run_cli_with(f, &[], "tree", &[]));
 }
 
 /// The same guests, composed with the wasm layer (`vfd compose`) and run
@@ -645,9 +634,6 @@ mod composed {
 
     #[test]
     fn whole_trees_and_copies() {
-        let fixture = tree_fixture();
-        let out = run_composed_with(&fixture, "tree", &[], |_| {});
-        assert_passes("tree", "composed", &out, TREE);
-        assert_tree_left(&fixture);
+        check_tree("composed", |f| run_composed_with(f, "tree", &[], |_| {}));
     }
 }
