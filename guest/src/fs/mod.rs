@@ -27,13 +27,34 @@ pub use open_options::OpenOptions;
 pub use tree::{copy, create_dir_all, exists, remove_dir_all};
 
 use crate::bindings::vfd::posix::descriptors;
-use crate::errno::cvt;
+use crate::bindings::vfd::posix::types::Errno;
+use crate::errno::{cvt, to_io};
 use crate::fd::HOST_AT_FDCWD;
 
+/// Linux's `PATH_MAX`, counting the terminating NUL, as the host applies
+/// it (`vfd_host::PATH_MAX`).
+const PATH_MAX: usize = 4096;
+
 /// The path as the host takes it: a WIT `string` must be UTF-8.
+///
+/// A path the host would refuse for its length is refused here with the
+/// host's answer, before it is handed over: wasmtime traps a guest whose
+/// one call passes the host more than a per-call budget (128 MiB unless
+/// the host changes it) instead of returning an error.
 pub(crate) fn path_str(path: &Path) -> io::Result<&str> {
-    path.to_str()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path is not valid UTF-8"))
+    let path = path
+        .to_str()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path is not valid UTF-8"))?;
+    if path.len() >= PATH_MAX {
+        // In the host's order: a NUL byte before the length.
+        let errno = if path.contains('\0') {
+            Errno::Inval
+        } else {
+            Errno::Nametoolong
+        };
+        return Err(to_io(errno));
+    }
+    Ok(path)
 }
 
 /// `mkdirat(AT_FDCWD, path)`—Creates a new, empty directory.

@@ -4,9 +4,14 @@ use std::net::{SocketAddr, ToSocketAddrs};
 
 use super::{addr, fd_wrapper};
 use crate::bindings::vfd::posix::sockets;
-use crate::errno::cvt;
+use crate::bindings::vfd::posix::types::Errno;
+use crate::errno::{cvt, to_io};
 use crate::fd::{AsFd, AsRawFd, OwnedFd, host_fd, owned_from_host};
 use crate::io::{FdFlags, StatusFlags, clamp_len, copy_into, written};
+
+/// The largest UDP datagram: its length field is 16 bits, so no larger
+/// one can be sent on any address family (`EMSGSIZE`).
+const MAX_DATAGRAM_LEN: usize = u16::MAX as usize;
 
 /// A UDP socket, as `std::net::UdpSocket`.
 ///
@@ -78,6 +83,14 @@ impl UdpSocket {
     ///  - [Linux](https://man7.org/linux/man-pages/man2/sendto.2.html)
     pub fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
         let addr = addr::first_addr(addr)?;
+        if buf.len() > MAX_DATAGRAM_LEN {
+            // What Linux answers, found without handing the host the bytes:
+            // past its per-call budget wasmtime would trap the guest
+            // instead. A closed socket is still EBADF, as the kernel looks
+            // the descriptor up first.
+            crate::io::fcntl_getfd(self)?;
+            return Err(to_io(Errno::Msgsize));
+        }
         let n = cvt(sockets::send_to(host_fd(self), buf, &addr))?;
         Ok(written(n, buf))
     }

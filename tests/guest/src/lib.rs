@@ -32,6 +32,7 @@ pub mod errno {
     pub const ELOOP: i32 = 32;
     pub const EMFILE: i32 = 33;
     pub const EMLINK: i32 = 34;
+    pub const EMSGSIZE: i32 = 35;
     pub const ENAMETOOLONG: i32 = 37;
     pub const ENFILE: i32 = 41;
     pub const ENOENT: i32 = 44;
@@ -88,6 +89,7 @@ pub mod errno {
             EINTR => "EINTR",
             EIO => "EIO",
             EMLINK => "EMLINK",
+            EMSGSIZE => "EMSGSIZE",
             ENFILE => "ENFILE",
             ENOMEM => "ENOMEM",
             ENOSPC => "ENOSPC",

@@ -15,7 +15,9 @@ use vfd::bindings::vfd::posix::types::{Errno, FdFlags, OpenFlags, StatusFlags, W
 use vfd::fd::{AsRawFd, RawFd};
 use vfd::fs::{self, File, OpenOptions};
 use vfd::io as vio;
-use vfd_test_guests::errno::{EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY};
+use vfd_test_guests::errno::{
+    EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY,
+};
 use vfd_test_guests::{Check, Checks, Ctx, eq, expect_errno, raw, read_n};
 
 /// Numbers that are never open in these checks: a closed one, the table
@@ -139,6 +141,11 @@ fn main() {
     c.run("huge_read_len", huge_read_len);
     c.run("huge_pread_len", huge_pread_len);
     c.run("read_zero_len", read_zero_len);
+    c.run("path_at_path_max", path_at_path_max);
+    c.run(
+        "path_past_the_hostcall_budget",
+        path_past_the_hostcall_budget,
+    );
     c.run(
         "offset_past_i64_einval_before_ebadf",
         offset_past_i64_einval_before_ebadf,
@@ -492,4 +499,42 @@ fn emfile_creates_nothing() -> Check {
         fs::read_to_string("/data/hello.txt").ctx("read")?,
         "hello, vfd\n".to_owned(),
     )
+}
+
+/// A path of `len` bytes under `/data`, its components short: only the
+/// whole length can be too long.
+fn long_path(len: usize) -> String {
+    let mut path = String::from("/data");
+    while path.len() + 2 <= len {
+        path.push_str("/a");
+    }
+    if path.len() < len {
+        path.push('b');
+    }
+    path
+}
+
+/// Linux's PATH_MAX counts the NUL: 4095 bytes are looked up (and `a` is
+/// missing), 4096 are ENAMETOOLONG.
+fn path_at_path_max() -> Check {
+    let (fits, over) = (long_path(4095), long_path(4096));
+    eq("lengths", (fits.len(), over.len()), (4095, 4096))?;
+    expect_errno("4095 bytes", File::open(&fits), ENOENT)?;
+    expect_errno("4096 bytes", File::open(&over), ENAMETOOLONG)
+}
+
+/// A path larger than what wasmtime lets one host call take from the guest
+/// (128 MiB by default) is ENAMETOOLONG, as any path past PATH_MAX, for
+/// every call that takes one: never a trap. With a NUL byte in it, EINVAL,
+/// as the host answers a shorter one.
+fn path_past_the_hostcall_budget() -> Check {
+    let huge = long_path((128 << 20) + 1);
+    expect_errno("open", File::open(&huge), ENAMETOOLONG)?;
+    expect_errno("metadata", fs::metadata(&huge), ENAMETOOLONG)?;
+    expect_errno("create_dir", fs::create_dir(&huge), ENAMETOOLONG)?;
+    expect_errno("rename", fs::rename(&huge, "/data/x"), ENAMETOOLONG)?;
+    expect_errno("chdir", vfd::env::set_current_dir(&huge), ENAMETOOLONG)?;
+    let mut with_nul = huge;
+    with_nul.replace_range(6..7, "\0");
+    expect_errno("open with NUL", File::open(&with_nul), EINVAL)
 }

@@ -17,7 +17,7 @@ use vfd::net::{TcpListener, TcpStream, UdpSocket};
 use vfd::pipe::pipe;
 use vfd::poll::PollFlags;
 use vfd_test_guests::errno::{
-    EADDRINUSE, EADDRNOTAVAIL, EAGAIN, ECONNREFUSED, ECONNRESET, ENOTCONN, EPIPE, ESPIPE,
+    EADDRINUSE, EADDRNOTAVAIL, EAGAIN, ECONNREFUSED, ECONNRESET, EMSGSIZE, ENOTCONN, EPIPE, ESPIPE,
 };
 use vfd_test_guests::{Check, Checks, Ctx, ensure, eq, expect_errno, file_type, poll_one, read_n};
 
@@ -39,6 +39,7 @@ fn main() {
     c.run("listen_addr_in_use", listen_addr_in_use);
     c.run("udp_send_recv", udp_send_recv);
     c.run("udp_truncates_datagram", udp_truncates_datagram);
+    c.run("udp_datagram_too_large", udp_datagram_too_large);
     c.run("udp_stat_dgram", udp_stat_dgram);
     c.run("udp_nonblocking_empty", udp_nonblocking_empty);
     c.run("write_after_peer_closed", write_after_peer_closed);
@@ -320,6 +321,27 @@ fn udp_truncates_datagram() -> Check {
     let mut buf = [0u8; 64];
     let (n, _) = b.recv_from(&mut buf).ctx("recv 2")?;
     eq("second", &buf[..n], b"second")
+}
+
+/// A datagram past UDP's largest over IPv4 (65,507 bytes) is EMSGSIZE and
+/// nothing arrives; so is one larger than what wasmtime lets one host call
+/// take from the guest (128 MiB by default), which must not trap.
+fn udp_datagram_too_large() -> Check {
+    let a = UdpSocket::bind(LOOPBACK).ctx("bind a")?;
+    let b = UdpSocket::bind(LOOPBACK).ctx("bind b")?;
+    let b_addr = b.local_addr().ctx("b local")?;
+    for len in [65_508, 70_000, (128 << 20) + 1] {
+        let big = vec![7u8; len];
+        expect_errno(&format!("{len} bytes"), a.send_to(&big, b_addr), EMSGSIZE)?;
+    }
+    eq(
+        "largest",
+        a.send_to(&[7; 65_507], b_addr).ctx("65,507 bytes")?,
+        65_507,
+    )?;
+    let mut buf = vec![0u8; 70_000];
+    let (n, _) = b.recv_from(&mut buf).ctx("recv")?;
+    eq("the one that arrived", n, 65_507)
 }
 
 /// fstat: a datagram socket; it has no offset either.
