@@ -34,6 +34,10 @@ use crate::io::{seek_args, written};
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fileno.html)
+///  - [Linux](https://man7.org/linux/man-pages/man3/fileno.3.html)
 pub struct Handle {
     file: handles::File,
 }
@@ -72,6 +76,10 @@ impl Handle {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fileno.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man3/fileno.3.html)
     #[must_use]
     pub fn fd(&self) -> RawFd {
         from_wrapped(self.file.fd())

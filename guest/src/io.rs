@@ -88,7 +88,7 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
     cvt(landing::read(host_fd(fd), buf))
 }
 
-/// The most bytes one [`write`] or [`pwrite`] hands to the host. A longer
+/// The most bytes one [`write`](fn@write) or [`pwrite`] hands to the host. A longer
 /// buffer is written in part (a short write, which POSIX allows and
 /// [`write_all`] continues), so the host never copies more than this at
 /// once, whatever the guest's buffer.

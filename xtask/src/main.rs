@@ -1,7 +1,7 @@
 //! Project automation, run as `cargo xtask <task>`.
 //!
 //! - `test`: every test CI runs: formatting, clippy (host and wasm),
-//!   the guest programs, the unit and end-to-end tests.
+//!   rustdoc, the guest programs, the unit and end-to-end tests.
 //! - `demo`: build the examples and run each with a short narration.
 //! - `bench`: build in release mode and run the benchmarks (BENCHMARKS.md).
 
@@ -116,6 +116,34 @@ fn test() -> Result<()> {
     run(
         "clippy (wasm32-wasip2)",
         wasm_cargo("clippy").args(["--", "-D", "warnings"]),
+    )?;
+    // Broken links in the docs of the two published libraries fail the
+    // run: the host's, and the guest library's as it is built (for wasm).
+    run(
+        "rustdoc, warnings denied (vfd-host)",
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+            "doc",
+            "--no-deps",
+            "--lib",
+            "-p",
+            "vfd-host",
+        ]),
+    )?;
+    run(
+        "rustdoc, warnings denied (vfd, for wasm32-wasip2)",
+        cargo()
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args([
+                "doc",
+                "--no-deps",
+                "--lib",
+                "-p",
+                "vfd",
+                "--target",
+                WASM_TARGET,
+            ])
+            .arg("--target-dir")
+            .arg(wasm_target_dir()),
     )?;
     build_guests()?;
     // One feature set for every step, so nothing is built twice: the

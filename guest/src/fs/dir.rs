@@ -53,6 +53,10 @@ pub fn read_dir<P: AsRef<Path>>(path: P) -> io::Result<ReadDir> {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/readdir.html)
+///  - [Linux](https://man7.org/linux/man-pages/man3/readdir.3.html)
 pub struct ReadDir {
     root: Arc<PathBuf>,
     entries: vec::IntoIter<types::DirEntry>,
@@ -96,6 +100,10 @@ impl fmt::Debug for ReadDir {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/readdir.html)
+///  - [Linux](https://man7.org/linux/man-pages/man3/readdir.3.html)
 pub struct DirEntry {
     root: Arc<PathBuf>,
     name: String,
@@ -133,6 +141,10 @@ impl DirEntry {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/readdir.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man3/readdir.3.html)
     #[must_use]
     pub fn file_name(&self) -> OsString {
         OsString::from(&self.name)
@@ -150,6 +162,10 @@ impl DirEntry {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/readdir.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man3/readdir.3.html)
     pub fn file_type(&self) -> io::Result<FileType> {
         Ok(FileType::from_wit(self.kind))
     }
@@ -172,6 +188,7 @@ impl DirEntry {
     /// ```
     ///
     /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstatat.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/fstatat.2.html)
     pub fn metadata(&self) -> io::Result<Metadata> {
         symlink_metadata(self.path())

@@ -26,6 +26,10 @@ use crate::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd,
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
 pub struct File {
     fd: OwnedFd,
 }
@@ -124,6 +128,7 @@ impl File {
     /// ```
     ///
     /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/dup.2.html)
     pub fn try_clone(&self) -> io::Result<File> {
         self.fd.try_clone().map(File::from)

@@ -55,12 +55,17 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn file_type(&self) -> FileType {
         FileType(self.stat.file_type)
     }
 
-    /// Returns whether this is a directory.
+    /// `S_ISDIR(st_mode)`—Returns whether this is a directory.
     ///
     /// # Examples
     ///
@@ -70,12 +75,17 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_dir(&self) -> bool {
         self.file_type().is_dir()
     }
 
-    /// Returns whether this is a regular file.
+    /// `S_ISREG(st_mode)`—Returns whether this is a regular file.
     ///
     /// # Examples
     ///
@@ -85,12 +95,17 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_file(&self) -> bool {
         self.file_type().is_file()
     }
 
-    /// Returns whether this is a symlink; only metadata from
+    /// `S_ISLNK(st_mode)`—Returns whether this is a symlink; only metadata from
     /// [`symlink_metadata`](super::symlink_metadata) can say so.
     ///
     /// # Examples
@@ -101,6 +116,11 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_symlink(&self) -> bool {
         self.file_type().is_symlink()
@@ -116,6 +136,10 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
     #[must_use]
     #[expect(clippy::len_without_is_empty, reason = "mirrors std's Metadata::len")]
     pub fn len(&self) -> u64 {
@@ -134,6 +158,10 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
     #[must_use]
     pub fn ino(&self) -> u64 {
         self.stat.inode
@@ -149,6 +177,10 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
     #[must_use]
     pub fn nlink(&self) -> u64 {
         self.stat.link_count
@@ -166,6 +198,10 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
     pub fn modified(&self) -> io::Result<SystemTime> {
         system_time(self.stat.modify_time)
     }
@@ -182,6 +218,10 @@ impl Metadata {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fstat.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/fstat.2.html)
     pub fn accessed(&self) -> io::Result<SystemTime> {
         system_time(self.stat.access_time)
     }
@@ -232,6 +272,7 @@ fn system_time(t: Timestamp) -> io::Result<SystemTime> {
 /// ```
 ///
 /// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct FileType(types::FileType);
@@ -251,6 +292,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_dir(&self) -> bool {
         self.0 == types::FileType::Directory
@@ -266,6 +311,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_file(&self) -> bool {
         self.0 == types::FileType::RegularFile
@@ -281,6 +330,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_symlink(&self) -> bool {
         self.0 == types::FileType::Symlink
@@ -296,6 +349,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_fifo(&self) -> bool {
         self.0 == types::FileType::Pipe
@@ -311,6 +368,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_socket(&self) -> bool {
         matches!(
@@ -329,6 +390,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_char_device(&self) -> bool {
         self.0 == types::FileType::CharacterDevice
@@ -344,6 +409,10 @@ impl FileType {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/sys_stat.h.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man7/inode.7.html)
     #[must_use]
     pub fn is_block_device(&self) -> bool {
         self.0 == types::FileType::BlockDevice

@@ -66,6 +66,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn read(&mut self, read: bool) -> &mut Self {
         self.read = read;
         self
@@ -81,6 +85,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn write(&mut self, write: bool) -> &mut Self {
         self.write = write;
         self
@@ -97,6 +105,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn append(&mut self, append: bool) -> &mut Self {
         self.append = append;
         self
@@ -113,6 +125,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn truncate(&mut self, truncate: bool) -> &mut Self {
         self.truncate = truncate;
         self
@@ -129,6 +145,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn create(&mut self, create: bool) -> &mut Self {
         self.create = create;
         self
@@ -146,6 +166,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn create_new(&mut self, create_new: bool) -> &mut Self {
         self.create_new = create_new;
         self
@@ -161,6 +185,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn nonblocking(&mut self, nonblocking: bool) -> &mut Self {
         self.nonblocking = nonblocking;
         self
@@ -177,6 +205,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn cloexec(&mut self, cloexec: bool) -> &mut Self {
         self.cloexec = cloexec;
         self
@@ -192,6 +224,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn directory(&mut self, directory: bool) -> &mut Self {
         self.directory = directory;
         self
@@ -207,6 +243,10 @@ impl OpenOptions {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html)
+    ///  - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     pub fn nofollow(&mut self, nofollow: bool) -> &mut Self {
         self.nofollow = nofollow;
         self

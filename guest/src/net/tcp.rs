@@ -34,6 +34,13 @@ const BACKLOG: u32 = 128;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socket.html)
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/connect.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/connect.2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man7/tcp.7.html)
 pub struct TcpStream {
     fd: OwnedFd,
 }
@@ -263,6 +270,13 @@ impl fmt::Debug for TcpStream {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socket.html)
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/listen.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/listen.2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man7/tcp.7.html)
 pub struct TcpListener {
     fd: OwnedFd,
 }
@@ -353,6 +367,7 @@ impl TcpListener {
     /// ```
     ///
     /// # References
+    ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/accept4.2.html)
     pub fn incoming(&self) -> Incoming<'_> {
         Incoming { listener: self }

@@ -31,6 +31,11 @@ const MAX_DATAGRAM_LEN: usize = u16::MAX as usize;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socket.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man7/udp.7.html)
 pub struct UdpSocket {
     fd: OwnedFd,
 }

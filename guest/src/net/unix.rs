@@ -29,6 +29,11 @@ use crate::pipe::owned_pair;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socketpair.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/socketpair.2.html)
+///  - [Linux](https://man7.org/linux/man-pages/man7/unix.7.html)
 pub struct UnixStream {
     fd: OwnedFd,
 }
