@@ -162,7 +162,7 @@ impl VfdCtxBuilder {
     /// when the guest closes its last number for it, or when the context is
     /// dropped. The default is the host's stdin, borrowed.
     pub fn stdin(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
-        self.stdio[0] = Some(object.into());
+        self.stdio[0] = Some(take_over(object));
         self
     }
 
@@ -177,7 +177,7 @@ impl VfdCtxBuilder {
     /// The guest's fd 1, given to it: like [`stdin`](Self::stdin). The
     /// default is the host's stdout, borrowed.
     pub fn stdout(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
-        self.stdio[1] = Some(object.into());
+        self.stdio[1] = Some(take_over(object));
         self
     }
 
@@ -189,7 +189,7 @@ impl VfdCtxBuilder {
     /// The guest's fd 2, given to it: like [`stdin`](Self::stdin). The
     /// default is the host's stderr, borrowed.
     pub fn stderr(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
-        self.stdio[2] = Some(object.into());
+        self.stdio[2] = Some(take_over(object));
         self
     }
 
@@ -213,7 +213,7 @@ impl VfdCtxBuilder {
     /// fail.
     pub fn insert(&mut self, fd: u32, object: impl Into<OwnedFd>) -> &mut Self {
         self.inserts.retain(|(n, _)| *n != fd);
-        self.inserts.push((fd, Object::Host(object.into())));
+        self.inserts.push((fd, Object::Host(take_over(object))));
         self
     }
 
@@ -321,6 +321,19 @@ impl VfdCtxBuilder {
             host_stdio,
         })
     }
+}
+
+/// vfd's own descriptor for an object given to the guest, close-on-exec
+/// like every other one vfd holds (its duplicates, its opens): one inherited
+/// without the flag (a shell's `3<file`) would otherwise leak into every
+/// process the host starts, and a pipe's write end left open there keeps
+/// the reader from ever seeing end of file.
+fn take_over(object: impl Into<OwnedFd>) -> OwnedFd {
+    let fd = object.into();
+    // F_SETFD fails only on a number that is not open, which an `OwnedFd`
+    // never is.
+    let _ = rustix::io::fcntl_setfd(&fd, rustix::io::FdFlags::CLOEXEC);
+    fd
 }
 
 fn put(table: &mut Table<Arc<Description>>, fd: u32, desc: Description) -> io::Result<()> {

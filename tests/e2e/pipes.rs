@@ -76,6 +76,31 @@ fn an_owned_host_listener_is_closed_when_the_guest_closes_it() {
     assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
 }
 
+/// A descriptor given to the guest without close-on-exec (as a shell's
+/// `3<file` arrives) is vfd's from then on, and close-on-exec like every
+/// descriptor vfd holds: a process the host starts later does not inherit
+/// it (a pipe's write end kept there would hide end of file from the
+/// reader).
+#[test]
+fn a_given_descriptor_becomes_close_on_exec() {
+    use std::os::fd::{AsRawFd, BorrowedFd};
+    let (_read_end, write_end) = rustix::pipe::pipe().unwrap();
+    let raw = write_end.as_raw_fd();
+    let flags = |raw| {
+        // SAFETY: `raw` is open for the duration of the call: the test
+        // holds it, then the context does.
+        rustix::io::fcntl_getfd(unsafe { BorrowedFd::borrow_raw(raw) }).unwrap()
+    };
+    assert!(!flags(raw).contains(rustix::io::FdFlags::CLOEXEC));
+    let ctx = VfdCtx::builder()
+        .no_stdio()
+        .insert(6, write_end)
+        .build()
+        .unwrap();
+    assert!(flags(raw).contains(rustix::io::FdFlags::CLOEXEC));
+    drop(ctx);
+}
+
 /// The child half of `epipe_never_raises_sigpipe_in_the_host`: run only by
 /// it, in a process of its own whose SIGPIPE is back at the default action
 /// (terminate), as in a host that never ignored it.

@@ -288,3 +288,17 @@ pub fn poll_one(
     let n = vfd::poll::poll(&mut fds, timeout).ctx("poll")?;
     Ok((n, fds[0].revents()))
 }
+
+/// A path of `len` bytes under `/data` made of short components, so that
+/// only its whole length can be too long.
+pub fn path_of_len(len: usize) -> String {
+    let mut p = String::from("/data");
+    while p.len() + 2 <= len {
+        p.push_str("/a");
+    }
+    if p.len() < len {
+        p.push('b');
+    }
+    assert_eq!(p.len(), len);
+    p
+}

@@ -18,7 +18,7 @@ use vfd::io as vio;
 use vfd_test_guests::errno::{
     EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY,
 };
-use vfd_test_guests::{Check, Checks, Ctx, eq, expect_errno, raw, read_n};
+use vfd_test_guests::{Check, Checks, Ctx, eq, expect_errno, path_of_len, raw, read_n};
 
 /// Numbers that are never open in these checks: a closed one, the table
 /// limit, the largest `fd` but one, and `u32::MAX` (the image of -1).
@@ -501,26 +501,11 @@ fn emfile_creates_nothing() -> Check {
     )
 }
 
-/// A path of `len` bytes under `/data`, its components short: only the
-/// whole length can be too long.
-fn long_path(len: usize) -> String {
-    let mut path = String::from("/data");
-    while path.len() + 2 <= len {
-        path.push_str("/a");
-    }
-    if path.len() < len {
-        path.push('b');
-    }
-    path
-}
-
 /// Linux's PATH_MAX counts the NUL: 4095 bytes are looked up (and `a` is
 /// missing), 4096 are ENAMETOOLONG.
 fn path_at_path_max() -> Check {
-    let (fits, over) = (long_path(4095), long_path(4096));
-    eq("lengths", (fits.len(), over.len()), (4095, 4096))?;
-    expect_errno("4095 bytes", File::open(&fits), ENOENT)?;
-    expect_errno("4096 bytes", File::open(&over), ENAMETOOLONG)
+    expect_errno("4095 bytes", File::open(path_of_len(4095)), ENOENT)?;
+    expect_errno("4096 bytes", File::open(path_of_len(4096)), ENAMETOOLONG)
 }
 
 /// A path larger than what wasmtime lets one host call take from the guest
@@ -528,7 +513,7 @@ fn path_at_path_max() -> Check {
 /// every call that takes one: never a trap. With a NUL byte in it, EINVAL,
 /// as the host answers a shorter one.
 fn path_past_the_hostcall_budget() -> Check {
-    let huge = long_path((128 << 20) + 1);
+    let huge = path_of_len((128 << 20) + 1);
     expect_errno("open", File::open(&huge), ENAMETOOLONG)?;
     expect_errno("metadata", fs::metadata(&huge), ENAMETOOLONG)?;
     expect_errno("create_dir", fs::create_dir(&huge), ENAMETOOLONG)?;

@@ -38,7 +38,7 @@
 use vfd::bindings::vfd::posix::descriptors as d;
 use vfd::bindings::vfd::posix::types::{Errno, OpenFlags};
 use vfd::fd::AsRawFd;
-use vfd_test_guests::{Check, Checks, Ctx, eq};
+use vfd_test_guests::{Check, Checks, Ctx, eq, path_of_len};
 
 const AT_FDCWD: u32 = -100i32 as u32;
 const R: OpenFlags = OpenFlags::READ;
@@ -1079,19 +1079,6 @@ fn nul_in_every_path_call() -> Check {
 }
 
 // ---- Long paths --------------------------------------------------------
-
-/// A path of `len` bytes under /data made of short components.
-fn path_of_len(len: usize) -> String {
-    let mut p = String::from("/data");
-    while p.len() + 2 <= len {
-        p.push_str("/a");
-    }
-    if p.len() < len {
-        p.push('b');
-    }
-    assert_eq!(p.len(), len);
-    p
-}
 
 /// PATH_MAX (4096) counts the terminating NUL: 4095 bytes are looked up,
 /// 4096 are ENAMETOOLONG.
