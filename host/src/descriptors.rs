@@ -17,15 +17,8 @@ use crate::object;
 use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
 use std::mem::MaybeUninit;
 use std::sync::Arc;
-use vfd_paths::{parent_of, trim_trailing_slashes};
-
-/// The most bytes one `read` or `pread` returns: a guest asking for more
-/// gets a short read, never a host allocation of the size it asked for.
-pub const MAX_READ_LEN: u32 = 1 << 20;
-
-/// The `dir` value of the `-at` calls that means the current directory:
-/// `AT_FDCWD` (-100) as an unsigned 32-bit number.
-pub const AT_FDCWD: u32 = -100i32 as u32;
+use vfd_core::limits::MAX_READ_LEN;
+use vfd_core::paths::{AT_FDCWD, parent_of, trim_trailing_slashes};
 
 impl VfdCtx {
     /// The open description behind `fd`.
@@ -213,30 +206,26 @@ impl Host for VfdCtx {
     }
 
     fn dup(&mut self, fd: u32) -> Result<u32, Errno> {
-        let desc = self.desc(fd)?.clone();
-        Ok(self.table.insert(desc, false)?)
+        Ok(self.table.dup(fd)?)
     }
 
+    // The description displaced by dup2 and dup3, if any, is released
+    // silently when it is dropped here, as Linux drops its close errors.
     fn dup2(&mut self, fd: u32, target: u32) -> Result<u32, Errno> {
-        if fd == target {
-            self.desc(fd)?;
-            return Ok(fd);
-        }
-        self.dup_onto(fd, target, false)
+        self.table.dup2(fd, target)?;
+        Ok(target)
     }
 
     fn dup3(&mut self, fd: u32, target: u32, flags: FdFlags) -> Result<u32, Errno> {
-        if fd == target {
-            return Err(Errno::Inval);
-        }
-        self.dup_onto(fd, target, flags.contains(FdFlags::CLOEXEC))
+        self.table
+            .dup3(fd, target, flags.contains(FdFlags::CLOEXEC))?;
+        Ok(target)
     }
 
     fn dup_min(&mut self, fd: u32, min: u32, flags: FdFlags) -> Result<u32, Errno> {
-        let desc = self.desc(fd)?.clone();
         Ok(self
             .table
-            .insert_from(min, desc, flags.contains(FdFlags::CLOEXEC))?)
+            .dup_min(fd, min, flags.contains(FdFlags::CLOEXEC))?)
     }
 
     fn read(&mut self, fd: u32, len: u32) -> Result<Vec<u8>, Errno> {
@@ -459,16 +448,5 @@ fn check_parent(at: &Resolved<'_>) -> Result<(), Errno> {
         Ok(())
     } else {
         Err(Errno::Notdir)
-    }
-}
-
-impl VfdCtx {
-    /// dup2/dup3 once the `fd == target` case is settled. The displaced
-    /// description, if any, is released silently when `replace` hands it
-    /// back, as Linux drops its close errors.
-    fn dup_onto(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<u32, Errno> {
-        let desc = self.desc(fd)?.clone();
-        self.table.replace(target, desc, cloexec)?;
-        Ok(target)
     }
 }

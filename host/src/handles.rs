@@ -12,11 +12,8 @@ use crate::bindings::vfd::posix::handles::{Host, HostFile};
 use crate::bindings::{Errno, Whence};
 use crate::description::Description;
 use std::sync::{Arc, Weak};
+use vfd_core::limits::MAX_HANDLES;
 use wasmtime::component::Resource;
-
-/// The most wrappers one guest may hold at once. Each is small, but a guest
-/// must not be able to grow host memory without bound by making them.
-pub const MAX_HANDLES: usize = 1 << 16;
 
 /// The host side of a guest's `file` resource.
 #[derive(Debug)]

@@ -55,7 +55,6 @@
 pub mod bindings;
 mod command;
 pub mod compile;
-pub mod compose;
 mod ctx;
 mod description;
 mod descriptors;
@@ -73,18 +72,19 @@ mod pipes;
 mod poll;
 mod sockets;
 /// The descriptor table, shared with the wasm build of the layer.
-pub use vfd_table as table;
+pub use vfd_core::table;
 
 pub use command::{CommandCtx, run_command};
 pub use ctx::{VfdCtx, VfdCtxBuilder};
-pub use descriptors::{AT_FDCWD, MAX_READ_LEN};
 pub use errno::name as errno_name;
-pub use handles::{Handle, MAX_HANDLES};
+pub use handles::Handle;
 pub use linker::{VfdView, add_to_linker, engine, engine_config};
 pub use mounts::{MountPerms, NAME_MAX, PATH_MAX};
 pub use net_policy::{AddrPattern, NetPolicy, PatternError};
 pub use object::Stdio;
 pub use table::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
+pub use vfd_core::limits::{MAX_HANDLES, MAX_READ_LEN};
+pub use vfd_core::paths::AT_FDCWD;
 
 /// A host pipe, as (read end, write end), to hand one end each to two
 /// guests (a pipeline): `insert` the write end into one guest's table and

@@ -1,7 +1,7 @@
 //! The guest's file namespace: host directories mounted at guest paths.
 //!
-//! The path rules (mount points, `..` above them, `PATH_MAX`) are
-//! `vfd-paths`', shared with the wasm build; what is left of a path is
+//! The path rules (mount points, `..` above them, `PATH_MAX`) are in
+//! `vfd_core::paths`, shared with the wasm build; what is left of a path is
 //! resolved by cap-std inside the mount, so nothing can lead out of it.
 //! This module adds what only a host has: read-only mounts, and the check
 //! that a read-only mount is not reachable through a writable one.
@@ -11,9 +11,8 @@ use crate::object::Directory;
 use rustix::fs::{Mode, OFlags};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
-use vfd_paths::PathError;
 
-pub use vfd_paths::{NAME_MAX, PATH_MAX, check_path, normalize};
+pub use vfd_core::paths::{NAME_MAX, PATH_MAX, check_path, normalize};
 
 /// Whether guest code may change what is under a mount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,18 +37,8 @@ pub struct Resolved<'a> {
 /// The set of mounts of one guest.
 #[derive(Debug, Default)]
 pub struct Mounts {
-    mounts: vfd_paths::Mounts<Arc<Directory>>,
+    mounts: vfd_core::paths::Mounts<Arc<Directory>>,
     next_id: usize,
-}
-
-impl From<PathError> for Errno {
-    fn from(e: PathError) -> Self {
-        match e {
-            PathError::NotFound => Errno::Noent,
-            PathError::Invalid => Errno::Inval,
-            PathError::NameTooLong => Errno::Nametoolong,
-        }
-    }
 }
 
 impl Mounts {
@@ -76,7 +65,7 @@ impl Mounts {
 
     /// Whether the absolute, normalized `path` names a directory of the
     /// virtual tree that leads to mount points: see
-    /// [`vfd_paths::Mounts::is_virtual_dir`].
+    /// [`vfd_core::paths::Mounts::is_virtual_dir`].
     pub fn is_virtual_dir(&self, path: &str) -> bool {
         self.mounts.is_virtual_dir(path)
     }

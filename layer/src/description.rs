@@ -10,11 +10,7 @@ use crate::bindings::{AccessMode, Errno, FileStat, FileType, StatusFlags, Whence
 use crate::object::pipe::PipeError;
 use crate::object::{Object, memory_stat};
 use std::cell::Cell;
-
-/// The most bytes one `read` or `pread` returns: a guest asking for more
-/// gets a short read, never an allocation of the size it asked for. The
-/// same cap as the host build's `MAX_READ_LEN`.
-pub const MAX_READ_LEN: u32 = 1 << 20;
+use vfd_core::limits::MAX_READ_LEN;
 
 /// The largest file offset, as Linux's `loff_t`.
 const MAX_OFFSET: u64 = i64::MAX as u64;

@@ -1,7 +1,7 @@
 //! The `descriptors` interface: POSIX descriptor calls on the guest's
 //! table.
 //!
-//! The table (the `vfd-table` crate, shared with the host build) decides
+//! The table (`vfd_core::table`, shared with the host build) decides
 //! numbers; the open description does the I/O on its object and keeps the
 //! offset.
 
@@ -14,8 +14,8 @@ use crate::description::Description;
 use crate::errno;
 use crate::object::Dir;
 use crate::readonly;
-use crate::state::{self, AT_FDCWD, State};
-use vfd_paths::{Resolved, parent_of, trim_trailing_slashes};
+use crate::state::{self, State};
+use vfd_core::paths::{self, AT_FDCWD, Resolved, parent_of, trim_trailing_slashes};
 
 /// Linux checks offsets and lengths before the descriptor: past the
 /// largest file offset is `inval` even on a bad fd.
@@ -89,17 +89,6 @@ impl State {
         self.insert(desc, flags.contains(OpenFlags::CLOEXEC))
     }
 
-    /// dup2/dup3 once the `fd == target` case is settled. The displaced
-    /// description, if any, is released silently, as Linux drops its
-    /// close errors.
-    fn dup_onto(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<u32, Errno> {
-        let desc = self.desc(fd)?.clone();
-        self.table
-            .replace(target, desc, cloexec)
-            .map_err(errno::table)?;
-        Ok(target)
-    }
-
     fn mkdir_at(&self, dir: u32, path: &str) -> Result<(), Errno> {
         let at = self.resolve(dir, path)?;
         writable_or(at.root, || readonly::mkdir(at.root, &at.rel))?;
@@ -164,8 +153,8 @@ impl State {
     }
 
     fn chdir(&mut self, path: &str) -> Result<(), Errno> {
-        vfd_paths::check_path(path)?;
-        let target = vfd_paths::normalize(&self.cwd, path);
+        paths::check_path(path)?;
+        let target = paths::normalize(&self.cwd, path);
         // The directories leading to mount points exist in the guest's
         // namespace even where no preopen has that name.
         if !self.mounts.is_virtual_dir(&target) {
@@ -191,42 +180,34 @@ impl Guest for Layer {
     fn close(fd: u32) -> Result<(), Errno> {
         // The description goes with its last number, silently; it is
         // dropped outside the state's borrow.
-        let entry = state::with(|s| s.table.remove(fd)).map_err(errno::table)?;
+        let entry = state::with(|s| s.table.remove(fd))?;
         drop(entry);
         Ok(())
     }
 
     fn dup(fd: u32) -> Result<u32, Errno> {
-        state::with(|s| {
-            let desc = s.desc(fd)?.clone();
-            s.table.insert(desc, false).map_err(errno::table)
-        })
+        Ok(state::with(|s| s.table.dup(fd))?)
     }
 
+    // The description displaced by dup2 and dup3, if any, is released
+    // silently (Linux drops its close errors), outside the state's borrow
+    // as a close's is.
     fn dup2(fd: u32, target: u32) -> Result<u32, Errno> {
-        state::with(|s| {
-            if fd == target {
-                s.desc(fd)?;
-                return Ok(fd);
-            }
-            s.dup_onto(fd, target, false)
-        })
+        let displaced = state::with(|s| s.table.dup2(fd, target))?;
+        drop(displaced);
+        Ok(target)
     }
 
     fn dup3(fd: u32, target: u32, flags: FdFlags) -> Result<u32, Errno> {
-        if fd == target {
-            return Err(Errno::Inval);
-        }
-        state::with(|s| s.dup_onto(fd, target, flags.contains(FdFlags::CLOEXEC)))
+        let cloexec = flags.contains(FdFlags::CLOEXEC);
+        let displaced = state::with(|s| s.table.dup3(fd, target, cloexec))?;
+        drop(displaced);
+        Ok(target)
     }
 
     fn dup_min(fd: u32, min: u32, flags: FdFlags) -> Result<u32, Errno> {
-        state::with(|s| {
-            let desc = s.desc(fd)?.clone();
-            s.table
-                .insert_from(min, desc, flags.contains(FdFlags::CLOEXEC))
-                .map_err(errno::table)
-        })
+        let cloexec = flags.contains(FdFlags::CLOEXEC);
+        Ok(state::with(|s| s.table.dup_min(fd, min, cloexec))?)
     }
 
     fn read(fd: u32, len: u32) -> Result<Vec<u8>, Errno> {
@@ -282,7 +263,7 @@ impl Guest for Layer {
 
     fn get_fd_flags(fd: u32) -> Result<FdFlags, Errno> {
         state::with(|s| {
-            let entry = s.table.get(fd).map_err(errno::table)?;
+            let entry = s.table.get(fd)?;
             Ok(if entry.cloexec {
                 FdFlags::CLOEXEC
             } else {
@@ -293,7 +274,7 @@ impl Guest for Layer {
 
     fn set_fd_flags(fd: u32, flags: FdFlags) -> Result<(), Errno> {
         state::with(|s| {
-            s.table.get_mut(fd).map_err(errno::table)?.cloexec = flags.contains(FdFlags::CLOEXEC);
+            s.table.get_mut(fd)?.cloexec = flags.contains(FdFlags::CLOEXEC);
             Ok(())
         })
     }

@@ -5,30 +5,11 @@
 //! nearest honest answer.
 
 use crate::bindings::Errno;
-use vfd_paths::PathError;
-use vfd_table::TableError;
 use wasip2::filesystem::types::ErrorCode as FsError;
 use wasip2::io::streams::StreamError;
 use wasip2::sockets::network::ErrorCode as NetError;
 
-/// The errno of a table error (shared with the host build's rules).
-pub fn table(e: TableError) -> Errno {
-    match e {
-        TableError::BadFd => Errno::Badf,
-        TableError::Full => Errno::Mfile,
-        TableError::Invalid => Errno::Inval,
-    }
-}
-
-impl From<PathError> for Errno {
-    fn from(e: PathError) -> Self {
-        match e {
-            PathError::NotFound => Errno::Noent,
-            PathError::Invalid => Errno::Inval,
-            PathError::NameTooLong => Errno::Nametoolong,
-        }
-    }
-}
+vfd_core::errno_conversions!(Errno);
 
 /// The errno of a wasi:filesystem error.
 pub fn fs(e: FsError) -> Errno {

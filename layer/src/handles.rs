@@ -14,10 +14,7 @@ use crate::description::Description;
 use crate::state;
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
-
-/// The most wrappers a guest may hold at once, as in the host build: each
-/// is small, but their number must not grow without bound.
-pub const MAX_HANDLES: usize = 1 << 16;
+use vfd_core::limits::MAX_HANDLES;
 
 thread_local! {
     /// How many wrappers are alive.

@@ -6,8 +6,8 @@
 //! guest (`vfd compose`), it gives the guest vfd's descriptor model with
 //! nothing but wasi:* left to import.
 //!
-//! It shares the descriptor table's rules with the host build (the
-//! `vfd-table` crate). What differs is the object layer:
+//! It shares the descriptor rules with the host build (the `vfd-core`
+//! crate). What differs is the object layer:
 //! - files and directories are wasi:filesystem descriptors, which have no
 //!   offset: the open description keeps it and does positional I/O;
 //! - mounts are the runtime's preopens, at their names;
@@ -59,11 +59,10 @@ mod readonly;
 mod sockets;
 mod state;
 
-pub use description::MAX_READ_LEN;
-pub use handles::MAX_HANDLES;
 pub use object::pipe::{PIPE_BUF, PIPE_CAPACITY};
-pub use state::{AT_FDCWD, MAX_FDS_VAR};
-pub use vfd_paths::{NAME_MAX, PATH_MAX};
+pub use state::MAX_FDS_VAR;
+pub use vfd_core::limits::{MAX_HANDLES, MAX_READ_LEN, NAME_MAX, PATH_MAX};
+pub use vfd_core::paths::AT_FDCWD;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]

@@ -12,7 +12,7 @@
 
 use crate::bindings::{Errno, FileType, OpenFlags};
 use crate::object::Dir;
-use vfd_paths::split_last;
+use vfd_core::paths::split_last;
 
 /// The lookup of the parent that every path call starts with: `noent`,
 /// `notdir`, `loop`, `acces`... come before anything about the last

@@ -7,17 +7,13 @@
 
 use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::errno;
 use crate::object::{Dir, Object, Stdio, Which};
 use std::cell::RefCell;
 use std::rc::Rc;
-use vfd_paths::{Mounts, Resolved};
-use vfd_table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
+use vfd_core::limits::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
+use vfd_core::paths::{self, AT_FDCWD, Mounts, Resolved};
+use vfd_core::table::Table;
 use wasip2::sockets::network::Network;
-
-/// The `dir` value of the `-at` calls that means the current directory:
-/// `AT_FDCWD` (-100) as an unsigned 32-bit number.
-pub const AT_FDCWD: u32 = -100i32 as u32;
 
 /// The environment variable that sets the limit on descriptor numbers
 /// (`RLIMIT_NOFILE`), as `vfd run --max-fds` does for the host build:
@@ -91,20 +87,18 @@ impl State {
 
     /// The open description behind `fd`.
     pub fn desc(&self, fd: u32) -> Result<&Rc<Description>, Errno> {
-        Ok(&self.table.get(fd).map_err(errno::table)?.object)
+        Ok(&self.table.get(fd)?.object)
     }
 
     /// Put `desc` at the lowest free number.
     pub fn insert(&mut self, desc: Description, cloexec: bool) -> Result<u32, Errno> {
-        self.table
-            .insert(Rc::new(desc), cloexec)
-            .map_err(errno::table)
+        Ok(self.table.insert(Rc::new(desc), cloexec)?)
     }
 
     /// `mfile` unless the table has a free number: checked before a call
     /// creates anything (a file, a connection taken off a listener).
     pub fn check_room(&self) -> Result<(), Errno> {
-        self.table.check_room().map_err(errno::table)
+        Ok(self.table.check_room()?)
     }
 
     /// Put two new descriptions at the two lowest free numbers, or neither
@@ -116,9 +110,7 @@ impl State {
         flags: FdFlags,
     ) -> Result<(u32, u32), Errno> {
         let cloexec = flags.contains(FdFlags::CLOEXEC);
-        self.table
-            .insert_pair(Rc::new(a), Rc::new(b), cloexec)
-            .map_err(errno::table)
+        Ok(self.table.insert_pair(Rc::new(a), Rc::new(b), cloexec)?)
     }
 
     /// The network wasi:sockets calls go through.
@@ -136,7 +128,7 @@ impl State {
     /// Resolve `path` for an `-at` call: absolute through the mounts,
     /// relative through the cwd or through the directory `dir`.
     pub fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Dir>, Errno> {
-        vfd_paths::check_path(path)?;
+        paths::check_path(path)?;
         if path.starts_with('/') {
             Ok(self.mounts.resolve(path)?)
         } else if dir == AT_FDCWD {

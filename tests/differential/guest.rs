@@ -99,8 +99,8 @@ fn replay(mode: Mode) -> &'static Component {
         Mode::Host => HOST.get_or_init(|| Component::new(engine(), replay_wasm()).unwrap()),
         Mode::Composed => COMPOSED.get_or_init(|| {
             let layer =
-                vfd_host::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"));
-            let composed = vfd_host::compose::compose(replay_wasm(), layer)
+                vfd_cli::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"));
+            let composed = vfd_cli::compose::compose(replay_wasm(), layer)
                 .unwrap_or_else(|e| panic!("cannot compose the replay guest: {e:#}"));
             Component::new(engine(), composed).unwrap()
         }),

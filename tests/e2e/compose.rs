@@ -58,12 +58,12 @@ fn is_wasi(name: &str) -> bool {
 #[test]
 fn composed_guests_import_only_wasi() {
     for name in GUESTS {
-        let before = vfd_host::compose::imports(&std::fs::read(guest(name)).unwrap()).unwrap();
+        let before = vfd_cli::compose::imports(&std::fs::read(guest(name)).unwrap()).unwrap();
         assert!(
             before.iter().any(|i| i.starts_with("vfd:posix/")),
             "{name} imports no vfd interface: {before:?}"
         );
-        let after = vfd_host::compose::imports(&composed_bytes(name)).unwrap();
+        let after = vfd_cli::compose::imports(&composed_bytes(name)).unwrap();
         let others: Vec<_> = after.iter().filter(|i| !is_wasi(i)).collect();
         assert!(
             others.is_empty(),
@@ -97,7 +97,7 @@ fn wasmtime_sees_only_wasi_imports() {
 /// any runtime's guest.
 #[test]
 fn the_layer_imports_only_wasi() {
-    let imports = vfd_host::compose::imports(layer()).unwrap();
+    let imports = vfd_cli::compose::imports(layer()).unwrap();
     let others: Vec<_> = imports.iter().filter(|i| !is_wasi(i)).collect();
     assert!(others.is_empty(), "the layer imports {others:?}");
 }
@@ -105,7 +105,7 @@ fn the_layer_imports_only_wasi() {
 #[test]
 fn a_guest_without_vfd_imports_is_refused() {
     // The layer is a component that imports no vfd interface.
-    let err = vfd_host::compose::compose(layer(), layer()).unwrap_err();
+    let err = vfd_cli::compose::compose(layer(), layer()).unwrap_err();
     let msg = format!("{err:#}");
     assert!(msg.contains("imports no vfd interface"), "{msg}");
 }
@@ -113,7 +113,7 @@ fn a_guest_without_vfd_imports_is_refused() {
 #[test]
 fn a_vfd_version_the_layer_does_not_export_is_refused() {
     let cat = with_vfd_version(&std::fs::read(guest("cat")).unwrap(), "0.1.0", "0.2.0");
-    let err = vfd_host::compose::compose(&cat, layer()).unwrap_err();
+    let err = vfd_cli::compose::compose(&cat, layer()).unwrap_err();
     let msg = format!("{err:#}");
     assert!(
         msg.contains("@0.2.0`, which the layer does not export"),
@@ -126,8 +126,8 @@ fn a_vfd_version_the_layer_does_not_export_is_refused() {
 #[test]
 fn a_semver_compatible_vfd_version_is_plugged() {
     let cat = with_vfd_version(&std::fs::read(guest("cat")).unwrap(), "0.1.0", "0.1.9");
-    let bytes = vfd_host::compose::compose(&cat, layer()).unwrap();
-    let imports = vfd_host::compose::imports(&bytes).unwrap();
+    let bytes = vfd_cli::compose::compose(&cat, layer()).unwrap();
+    let imports = vfd_cli::compose::imports(&bytes).unwrap();
     assert!(imports.iter().all(|i| is_wasi(i)), "{imports:?}");
 }
 

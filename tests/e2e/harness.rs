@@ -215,7 +215,7 @@ pub fn run_cli_with(fixture: &Fixture, flags: &[&str], name: &str, args: &[&str]
 /// The wasm layer the composed mode plugs in: the one built into vfd
 /// (host/build.rs), which is what `vfd compose` uses.
 pub fn layer() -> &'static [u8] {
-    vfd_host::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"))
+    vfd_cli::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// `name` composed with the layer, as `vfd compose` writes it, once per
@@ -228,7 +228,7 @@ pub fn composed_bytes(name: &str) -> std::sync::Arc<Vec<u8>> {
         return bytes.clone();
     }
     let guest = std::fs::read(guest(name)).unwrap();
-    let bytes = vfd_host::compose::compose(&guest, layer())
+    let bytes = vfd_cli::compose::compose(&guest, layer())
         .unwrap_or_else(|e| panic!("cannot compose {name}: {e:#}"));
     let bytes = std::sync::Arc::new(bytes);
     cache.lock().unwrap().insert(name.to_owned(), bytes.clone());

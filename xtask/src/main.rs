@@ -120,11 +120,13 @@ fn test() -> Result<()> {
     // Broken links in the docs of the two published libraries fail the
     // run: the host's, and the guest library's as it is built (for wasm).
     run(
-        "rustdoc, warnings denied (vfd-host)",
+        "rustdoc, warnings denied (vfd-core, vfd-host)",
         cargo().env("RUSTDOCFLAGS", "-D warnings").args([
             "doc",
             "--no-deps",
             "--lib",
+            "-p",
+            "vfd-core",
             "-p",
             "vfd-host",
         ]),
@@ -162,7 +164,7 @@ fn demo() -> Result<()> {
     build_guests()?;
     run(
         "build the vfd command and the embedding example",
-        cargo().args(["build", "-p", "vfd-host", "-p", "vfd-host-examples"]),
+        cargo().args(["build", "-p", "vfd-cli", "-p", "vfd-host-examples"]),
     )?;
     let vfd = root().join("target/debug/vfd");
     let guests = wasm_target_dir().join(WASM_TARGET).join("release");

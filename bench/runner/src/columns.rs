@@ -229,8 +229,8 @@ impl Columns {
 /// vfd-host, as `vfd compose` makes it, and compiled.
 fn compose(engine: &Engine, path: &Path) -> Result<Component> {
     let guest = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let layer = vfd_host::compose::require_embedded_layer()?;
-    let composed = vfd_host::compose::compose(&guest, layer)
+    let layer = vfd_cli::compose::require_embedded_layer()?;
+    let composed = vfd_cli::compose::compose(&guest, layer)
         .with_context(|| format!("cannot compose {} with the layer", path.display()))?;
     vfd_host::compile::new(engine, &composed)
         .map_err(anyhow::Error::from)

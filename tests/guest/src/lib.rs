@@ -12,96 +12,30 @@ use std::fmt::Debug;
 use std::io;
 
 /// The errno numbers of wasi-libc, as `std::io::Error::raw_os_error` gives
-/// them for errors coming from vfd.
+/// them for errors coming from vfd: taken from libc rather than from vfd,
+/// so that a wrong mapping in the guest library shows.
 pub mod errno {
-    pub const EACCES: i32 = 2;
-    pub const EADDRINUSE: i32 = 3;
-    pub const EADDRNOTAVAIL: i32 = 4;
-    pub const EAGAIN: i32 = 6;
-    pub const EBADF: i32 = 8;
-    pub const EBUSY: i32 = 10;
-    pub const ECONNREFUSED: i32 = 14;
-    pub const ECONNRESET: i32 = 15;
-    pub const EDQUOT: i32 = 19;
-    pub const EEXIST: i32 = 20;
-    pub const EFBIG: i32 = 22;
-    pub const EINTR: i32 = 27;
-    pub const EINVAL: i32 = 28;
-    pub const EIO: i32 = 29;
-    pub const EISDIR: i32 = 31;
-    pub const ELOOP: i32 = 32;
-    pub const EMFILE: i32 = 33;
-    pub const EMLINK: i32 = 34;
-    pub const EMSGSIZE: i32 = 35;
-    pub const ENAMETOOLONG: i32 = 37;
-    pub const ENFILE: i32 = 41;
-    pub const ENOENT: i32 = 44;
-    pub const ENOMEM: i32 = 48;
-    pub const ENOSPC: i32 = 51;
-    pub const ENOSYS: i32 = 52;
-    pub const ENOTCONN: i32 = 53;
-    pub const ENOTDIR: i32 = 54;
-    pub const ENOTEMPTY: i32 = 55;
-    pub const ENOTSOCK: i32 = 57;
-    pub const ENOTSUP: i32 = 58;
-    pub const ENOTTY: i32 = 59;
-    pub const ENXIO: i32 = 60;
-    pub const EOVERFLOW: i32 = 61;
-    pub const EPERM: i32 = 63;
-    pub const EPIPE: i32 = 64;
-    pub const ERANGE: i32 = 68;
-    pub const EROFS: i32 = 69;
-    pub const ESPIPE: i32 = 70;
-    pub const ETXTBSY: i32 = 74;
-    pub const EXDEV: i32 = 75;
-    pub const ENOTCAPABLE: i32 = 76;
+    #[cfg(target_os = "wasi")]
+    pub use libc::ENOTCAPABLE;
+    pub use libc::{
+        EACCES, EADDRINUSE, EADDRNOTAVAIL, EAGAIN, EBADF, EBUSY, ECONNREFUSED, ECONNRESET, EDQUOT,
+        EEXIST, EFBIG, EINTR, EINVAL, EIO, EISDIR, ELOOP, EMFILE, EMLINK, EMSGSIZE, ENAMETOOLONG,
+        ENFILE, ENOENT, ENOMEM, ENOSPC, ENOSYS, ENOTCONN, ENOTDIR, ENOTEMPTY, ENOTSOCK, ENOTSUP,
+        ENOTTY, ENXIO, EOVERFLOW, EPERM, EPIPE, ERANGE, EROFS, ESPIPE, ETXTBSY, EXDEV,
+    };
+    /// Where only lints see this crate (a host target), as the guest
+    /// library reads it there.
+    #[cfg(not(target_os = "wasi"))]
+    pub const ENOTCAPABLE: i32 = libc::EPERM;
 
     /// The symbolic name of `n`, for failure messages.
     pub fn name(n: i32) -> &'static str {
-        match n {
-            EACCES => "EACCES",
-            EADDRINUSE => "EADDRINUSE",
-            EADDRNOTAVAIL => "EADDRNOTAVAIL",
-            EAGAIN => "EAGAIN",
-            EBADF => "EBADF",
-            ECONNREFUSED => "ECONNREFUSED",
-            ECONNRESET => "ECONNRESET",
-            EEXIST => "EEXIST",
-            EINVAL => "EINVAL",
-            EISDIR => "EISDIR",
-            ELOOP => "ELOOP",
-            EMFILE => "EMFILE",
-            ENAMETOOLONG => "ENAMETOOLONG",
-            ENOENT => "ENOENT",
-            ENOTCONN => "ENOTCONN",
-            ENOTDIR => "ENOTDIR",
-            ENOTEMPTY => "ENOTEMPTY",
-            ENOTSOCK => "ENOTSOCK",
-            EPERM => "EPERM",
-            EPIPE => "EPIPE",
-            EROFS => "EROFS",
-            ESPIPE => "ESPIPE",
-            EXDEV => "EXDEV",
-            ENOTCAPABLE => "ENOTCAPABLE",
-            EBUSY => "EBUSY",
-            EDQUOT => "EDQUOT",
-            EFBIG => "EFBIG",
-            EINTR => "EINTR",
-            EIO => "EIO",
-            EMLINK => "EMLINK",
-            EMSGSIZE => "EMSGSIZE",
-            ENFILE => "ENFILE",
-            ENOMEM => "ENOMEM",
-            ENOSPC => "ENOSPC",
-            ENOSYS => "ENOSYS",
-            ENOTSUP => "ENOTSUP",
-            ENOTTY => "ENOTTY",
-            ENXIO => "ENXIO",
-            EOVERFLOW => "EOVERFLOW",
-            ERANGE => "ERANGE",
-            ETXTBSY => "ETXTBSY",
-            _ => "?",
-        }
+        let errno = if cfg!(target_os = "wasi") {
+            u16::try_from(n).ok().and_then(vfd_core::Errno::from_wasi)
+        } else {
+            vfd_core::Errno::from_linux(n)
+        };
+        errno.map_or("?", vfd_core::Errno::name)
     }
 }
 

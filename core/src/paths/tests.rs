@@ -1,7 +1,7 @@
 //! Unit tests of the path rules; each expectation is what Linux does with
 //! the same path and the same mount points.
 
-use crate::*;
+use super::*;
 
 #[test]
 fn normalize_resolves_dots_by_name() {
@@ -12,10 +12,10 @@ fn normalize_resolves_dots_by_name() {
 
 #[test]
 fn check_path_rejects_what_linux_cannot_name() {
-    assert_eq!(check_path(""), Err(PathError::NotFound));
-    assert_eq!(check_path("a\0b"), Err(PathError::Invalid));
-    assert_eq!(check_path(&"a".repeat(256)), Err(PathError::NameTooLong));
-    assert_eq!(check_path(&"a/".repeat(2048)), Err(PathError::NameTooLong));
+    assert_eq!(check_path(""), Err(Errno::Noent));
+    assert_eq!(check_path("a\0b"), Err(Errno::Inval));
+    assert_eq!(check_path(&"a".repeat(256)), Err(Errno::Nametoolong));
+    assert_eq!(check_path(&"a/".repeat(2048)), Err(Errno::Nametoolong));
     assert_eq!(check_path(&"a".repeat(255)), Ok(()));
     assert_eq!(check_path(&"a/".repeat(2047)), Ok(()));
 }
@@ -28,7 +28,7 @@ fn mounts(points: &[&str]) -> Mounts<usize> {
     m
 }
 
-fn rel(m: &Mounts<usize>, path: &str) -> Result<(usize, String), PathError> {
+fn rel(m: &Mounts<usize>, path: &str) -> Result<(usize, String), Errno> {
     m.resolve(path).map(|r| (*r.root, r.rel))
 }
 
@@ -46,8 +46,8 @@ fn resolve_walks_mount_points_and_dotdot_above_them() {
     // Below the mount root, `..` is the mount's own business.
     assert_eq!(rel(&m, "/data/sub/../x"), Ok((0, "sub/../x".into())));
     assert_eq!(rel(&m, "/data/sub/.."), Ok((0, "sub/..".into())));
-    assert_eq!(rel(&m, "/etc/passwd"), Err(PathError::NotFound));
-    assert_eq!(rel(&m, "/"), Err(PathError::NotFound));
+    assert_eq!(rel(&m, "/etc/passwd"), Err(Errno::Noent));
+    assert_eq!(rel(&m, "/"), Err(Errno::Noent));
 }
 
 #[test]

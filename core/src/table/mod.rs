@@ -1,7 +1,6 @@
 //! The descriptor table: numbers to entries, with POSIX allocation rules.
 //!
-//! This crate knows nothing of wasmtime or of the host OS: it is generic
-//! over what an entry refers to (`T`, in vfd an `Arc` of an open
+//! Generic over what an entry refers to (`T`, in vfd an `Arc` of an open
 //! description), so the same rules serve both builds of the layer: the
 //! host library `vfd-host` and the wasm component `vfd-layer`.
 //!
@@ -12,37 +11,9 @@
 //! touches at most one summary word per 4096 numbers, so allocation cost
 //! does not grow with the number of open descriptors.
 
+use crate::Errno;
+pub use crate::limits::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
 use std::fmt;
-
-/// The default limit on descriptor numbers, as Linux's default
-/// `RLIMIT_NOFILE` soft limit.
-pub const DEFAULT_MAX_FDS: u32 = 1024;
-
-/// The largest limit a table accepts, as Linux's default `fs.nr_open`.
-pub const MAX_MAX_FDS: u32 = 1 << 20;
-
-/// Why a table call failed; each maps onto one POSIX errno.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableError {
-    /// EBADF: the number is not open, or is not a valid target.
-    BadFd,
-    /// EMFILE: no free number below the limit.
-    Full,
-    /// EINVAL: a bad argument (`dup3` onto itself, `F_DUPFD` at the limit).
-    Invalid,
-}
-
-impl fmt::Display for TableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TableError::BadFd => "bad file descriptor",
-            TableError::Full => "too many open files",
-            TableError::Invalid => "invalid argument",
-        })
-    }
-}
-
-impl std::error::Error for TableError {}
 
 /// One number's entry: what it refers to, and its descriptor flags.
 #[derive(Debug, Clone)]
@@ -89,47 +60,47 @@ impl<T> Table<T> {
         self.len == 0
     }
 
-    /// The entry at `fd`, or `BadFd`.
-    pub fn get(&self, fd: u32) -> Result<&Entry<T>, TableError> {
+    /// The entry at `fd`, or `EBADF`.
+    pub fn get(&self, fd: u32) -> Result<&Entry<T>, Errno> {
         self.slots
             .get(fd as usize)
             .and_then(Option::as_ref)
-            .ok_or(TableError::BadFd)
+            .ok_or(Errno::Badf)
     }
 
-    /// The entry at `fd` for changing its flags, or `BadFd`.
-    pub fn get_mut(&mut self, fd: u32) -> Result<&mut Entry<T>, TableError> {
+    /// The entry at `fd` for changing its flags, or `EBADF`.
+    pub fn get_mut(&mut self, fd: u32) -> Result<&mut Entry<T>, Errno> {
         self.slots
             .get_mut(fd as usize)
             .and_then(Option::as_mut)
-            .ok_or(TableError::BadFd)
+            .ok_or(Errno::Badf)
     }
 
     /// Put `object` at the lowest free number: open(2), dup(2).
-    pub fn insert(&mut self, object: T, cloexec: bool) -> Result<u32, TableError> {
+    pub fn insert(&mut self, object: T, cloexec: bool) -> Result<u32, Errno> {
         if self.max_fds == 0 {
             // open(2) and dup(2) under RLIMIT_NOFILE 0 are EMFILE; only
             // F_DUPFD calls a minimum at the limit EINVAL.
-            return Err(TableError::Full);
+            return Err(Errno::Mfile);
         }
         self.insert_from(0, object, cloexec)
     }
 
     /// Put `object` at the lowest free number at or above `min`: fcntl(2)
-    /// F_DUPFD. A `min` at or above the limit is `Invalid`, as on Linux.
-    pub fn insert_from(&mut self, min: u32, object: T, cloexec: bool) -> Result<u32, TableError> {
+    /// F_DUPFD. A `min` at or above the limit is `EINVAL`, as on Linux.
+    pub fn insert_from(&mut self, min: u32, object: T, cloexec: bool) -> Result<u32, Errno> {
         if min >= self.max_fds {
-            return Err(TableError::Invalid);
+            return Err(Errno::Inval);
         }
-        let fd = self.used.first_clear_from(min).ok_or(TableError::Full)?;
+        let fd = self.used.first_clear_from(min).ok_or(Errno::Mfile)?;
         self.put(fd, Entry { object, cloexec });
         Ok(fd)
     }
 
     /// Put two objects at the two lowest free numbers, or neither: pipe2(2)
-    /// and socketpair(2). On `Full` the first number is taken back, as
+    /// and socketpair(2). On `EMFILE` the first number is taken back, as
     /// Linux leaves no half-made pipe behind; both objects are dropped.
-    pub fn insert_pair(&mut self, a: T, b: T, cloexec: bool) -> Result<(u32, u32), TableError> {
+    pub fn insert_pair(&mut self, a: T, b: T, cloexec: bool) -> Result<(u32, u32), Errno> {
         let first = self.insert(a, cloexec)?;
         match self.insert(b, cloexec) {
             Ok(second) => Ok((first, second)),
@@ -140,27 +111,27 @@ impl<T> Table<T> {
         }
     }
 
-    /// `Full` unless some number is free. A call that creates something
+    /// `EMFILE` unless some number is free. A call that creates something
     /// outside the table (a file, a socket, a connection taken off a
     /// listener's queue) checks this first, so that EMFILE leaves nothing
     /// behind, as it does on Linux.
-    pub fn check_room(&self) -> Result<(), TableError> {
+    pub fn check_room(&self) -> Result<(), Errno> {
         if self.len >= self.max_fds as usize {
-            return Err(TableError::Full);
+            return Err(Errno::Mfile);
         }
         Ok(())
     }
 
     /// Put `object` at exactly `fd`, returning what was there: dup2(2).
-    /// A number at or above the limit is `BadFd`, as on Linux.
+    /// A number at or above the limit is `EBADF`, as on Linux.
     pub fn replace(
         &mut self,
         fd: u32,
         object: T,
         cloexec: bool,
-    ) -> Result<Option<Entry<T>>, TableError> {
+    ) -> Result<Option<Entry<T>>, Errno> {
         if fd >= self.max_fds {
-            return Err(TableError::BadFd);
+            return Err(Errno::Badf);
         }
         let old = self.take(fd);
         self.put(fd, Entry { object, cloexec });
@@ -168,8 +139,81 @@ impl<T> Table<T> {
     }
 
     /// Free `fd` and return its entry: close(2).
-    pub fn remove(&mut self, fd: u32) -> Result<Entry<T>, TableError> {
-        self.take(fd).ok_or(TableError::BadFd)
+    pub fn remove(&mut self, fd: u32) -> Result<Entry<T>, Errno> {
+        self.take(fd).ok_or(Errno::Badf)
+    }
+
+    /// dup(2): `fd`'s object again at the lowest free number, with
+    /// close-on-exec clear.
+    ///
+    /// # References
+    /// - [POSIX `dup`](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup.html)
+    /// - [Linux `dup(2)`](https://man7.org/linux/man-pages/man2/dup.2.html)
+    pub fn dup(&mut self, fd: u32) -> Result<u32, Errno>
+    where
+        T: Clone,
+    {
+        let object = self.get(fd)?.object.clone();
+        self.insert(object, false)
+    }
+
+    /// dup2(2): `fd`'s object at exactly `target`, close-on-exec clear,
+    /// returning the entry it displaced so that the caller releases it
+    /// (silently: Linux drops the errors of that implicit close).
+    /// `dup2(fd, fd)` changes nothing: `fd` if open, else `EBADF`.
+    ///
+    /// # References
+    /// - [POSIX `dup2`](https://pubs.opengroup.org/onlinepubs/9799919799/functions/dup2.html)
+    /// - [Linux `dup2(2)`](https://man7.org/linux/man-pages/man2/dup2.2.html)
+    pub fn dup2(&mut self, fd: u32, target: u32) -> Result<Option<Entry<T>>, Errno>
+    where
+        T: Clone,
+    {
+        if fd == target {
+            self.get(fd)?;
+            return Ok(None);
+        }
+        self.dup_onto(fd, target, false)
+    }
+
+    /// dup3(2): as [`dup2`](Self::dup2) with close-on-exec chosen, except
+    /// that `dup3(fd, fd, _)` is `EINVAL` whether or not `fd` is open.
+    ///
+    /// # References
+    /// - [Linux `dup3(2)`](https://man7.org/linux/man-pages/man2/dup3.2.html)
+    pub fn dup3(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<Option<Entry<T>>, Errno>
+    where
+        T: Clone,
+    {
+        if fd == target {
+            return Err(Errno::Inval);
+        }
+        self.dup_onto(fd, target, cloexec)
+    }
+
+    /// fcntl(2) `F_DUPFD` (`F_DUPFD_CLOEXEC` with `cloexec`): `fd`'s
+    /// object at the lowest free number at or above `min`. `fd` is looked
+    /// up first (`EBADF`), then `min` (`EINVAL` at or above the limit).
+    ///
+    /// # References
+    /// - [POSIX `fcntl`](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
+    /// - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    pub fn dup_min(&mut self, fd: u32, min: u32, cloexec: bool) -> Result<u32, Errno>
+    where
+        T: Clone,
+    {
+        let object = self.get(fd)?.object.clone();
+        self.insert_from(min, object, cloexec)
+    }
+
+    /// dup2 and dup3 once `fd == target` is settled: `fd` is looked up
+    /// before `target` is replaced, so a bad `fd` leaves `target` open.
+    fn dup_onto(&mut self, fd: u32, target: u32, cloexec: bool) -> Result<Option<Entry<T>>, Errno>
+    where
+        T: Clone,
+    {
+        let object = self.get(fd)?.object.clone();
+        self.replace(target, object, cloexec)
     }
 
     /// Every open number with its entry, in increasing order.
@@ -290,5 +334,7 @@ impl Bitmap {
     }
 }
 
+#[cfg(test)]
+mod dup_tests;
 #[cfg(test)]
 mod tests;

@@ -8,9 +8,8 @@
 //! resolution (cap-std in `vfd-host`, wasi:filesystem in `vfd-layer`),
 //! which keeps it inside the mount.
 //!
-//! Like `vfd-table`, this crate knows nothing of wasmtime or of the host
-//! OS: it is generic over what a mount holds, so both builds of the layer
-//! follow one set of rules.
+//! Generic over what a mount holds, so both builds of the layer follow one
+//! set of rules.
 
 mod mounts;
 #[cfg(test)]
@@ -18,50 +17,25 @@ mod tests;
 
 pub use mounts::{Mounts, Resolved};
 
-use std::fmt;
+use crate::Errno;
+pub use crate::limits::{NAME_MAX, PATH_MAX};
 
-/// Linux's `PATH_MAX`, counting the terminating NUL: longer paths are
-/// `NameTooLong` before any lookup.
-pub const PATH_MAX: usize = 4096;
+/// The `dir` value of the `-at` calls that means the current directory:
+/// `AT_FDCWD` (-100) as the WIT's unsigned 32-bit `fd`.
+pub const AT_FDCWD: u32 = -100i32 as u32;
 
-/// Linux's `NAME_MAX`: the longest single path component.
-pub const NAME_MAX: usize = 255;
-
-/// Why a path was refused before any lookup; each maps onto one errno.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathError {
-    /// ENOENT: the empty path, or a path outside every mount.
-    NotFound,
-    /// EINVAL: a NUL byte, which no C string can hold.
-    Invalid,
-    /// ENAMETOOLONG: past [`PATH_MAX`] or a component past [`NAME_MAX`].
-    NameTooLong,
-}
-
-impl fmt::Display for PathError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PathError::NotFound => "no such file or directory",
-            PathError::Invalid => "invalid argument",
-            PathError::NameTooLong => "file name too long",
-        })
-    }
-}
-
-impl std::error::Error for PathError {}
-
-/// Reject what no Linux path can be: the empty path (`NotFound`), NUL
-/// bytes (`Invalid`), and paths or names past `PATH_MAX` / `NAME_MAX`
-/// (`NameTooLong`), in the order Linux's `getname` and lookup check them.
-pub fn check_path(path: &str) -> Result<(), PathError> {
+/// Reject what no Linux path can be: the empty path (`ENOENT`), NUL
+/// bytes (`EINVAL`), and paths or names past `PATH_MAX` / `NAME_MAX`
+/// (`ENAMETOOLONG`), in the order Linux's `getname` and lookup check them.
+pub fn check_path(path: &str) -> Result<(), Errno> {
     if path.is_empty() {
-        return Err(PathError::NotFound);
+        return Err(Errno::Noent);
     }
     if path.contains('\0') {
-        return Err(PathError::Invalid);
+        return Err(Errno::Inval);
     }
     if path.len() >= PATH_MAX || path.split('/').any(|c| c.len() > NAME_MAX) {
-        return Err(PathError::NameTooLong);
+        return Err(Errno::Nametoolong);
     }
     Ok(())
 }

@@ -35,9 +35,9 @@ pub fn compose(args: ComposeArgs) -> Result<u8> {
                 .with_context(|| format!("cannot read the layer {}", path.display()))?;
             &given[..]
         }
-        None => vfd_host::compose::require_embedded_layer()?,
+        None => vfd_cli::compose::require_embedded_layer()?,
     };
-    let composed = vfd_host::compose::compose(&guest, layer)
+    let composed = vfd_cli::compose::compose(&guest, layer)
         .with_context(|| format!("cannot compose {}", args.guest.display()))?;
     std::fs::write(&args.output, composed)
         .with_context(|| format!("cannot write {}", args.output.display()))?;

@@ -127,7 +127,7 @@ fn insert_from_min_at_or_above_limit_is_invalid() {
     for min in [10, 11, 64, 1 << 20, u32::MAX] {
         assert_eq!(
             table.insert_from(min, 0, false),
-            Err(TableError::Invalid),
+            Err(Errno::Inval),
             "min {min}"
         );
     }
@@ -137,16 +137,16 @@ fn insert_from_min_at_or_above_limit_is_invalid() {
     // The last number below the limit is a valid minimum.
     assert_eq!(table.insert_from(9, 9, false), Ok(9));
     // A valid minimum with nothing free at or above it is EMFILE, not EINVAL.
-    assert_eq!(table.insert_from(9, 0, false), Err(TableError::Full));
+    assert_eq!(table.insert_from(9, 0, false), Err(Errno::Mfile));
     assert_eq!(table.len(), 4);
 }
 
 #[test]
 fn insert_from_min_at_or_above_limit_is_invalid_even_when_full() {
     let mut table = filled(4, 4);
-    assert_eq!(table.insert_from(4, 0, false), Err(TableError::Invalid));
-    assert_eq!(table.insert_from(3, 0, false), Err(TableError::Full));
-    assert_eq!(table.insert_from(0, 0, false), Err(TableError::Full));
+    assert_eq!(table.insert_from(4, 0, false), Err(Errno::Inval));
+    assert_eq!(table.insert_from(3, 0, false), Err(Errno::Mfile));
+    assert_eq!(table.insert_from(0, 0, false), Err(Errno::Mfile));
 }
 
 #[test]
@@ -168,16 +168,16 @@ fn insert_from_above_current_slots_grows_table() {
 #[test]
 fn full_at_limit_is_emfile() {
     let mut table = filled(5, 5);
-    assert_eq!(table.insert(5, false), Err(TableError::Full));
-    assert_eq!(table.insert_from(0, 5, false), Err(TableError::Full));
-    assert_eq!(table.insert_from(4, 5, false), Err(TableError::Full));
+    assert_eq!(table.insert(5, false), Err(Errno::Mfile));
+    assert_eq!(table.insert_from(0, 5, false), Err(Errno::Mfile));
+    assert_eq!(table.insert_from(4, 5, false), Err(Errno::Mfile));
     assert_eq!(table.len(), 5);
     assert_eq!(open_fds(&table), [0, 1, 2, 3, 4]);
 
     // A close makes room again, at the closed number.
     assert!(table.remove(2).is_ok());
     assert_eq!(table.insert(20, false), Ok(2));
-    assert_eq!(table.insert(21, false), Err(TableError::Full));
+    assert_eq!(table.insert(21, false), Err(Errno::Mfile));
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn full_at_limit_still_allows_replace_below_limit() {
     assert_eq!(old.object, 1);
     assert_eq!(table.get(1).unwrap().object, 99);
     assert_eq!(table.len(), 3);
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
 }
 
 #[test]
@@ -196,10 +196,10 @@ fn check_room_is_full_exactly_when_insert_would_be() {
     let mut table = filled(3, 2);
     assert_eq!(table.check_room(), Ok(()));
     assert_eq!(table.insert(2, false), Ok(2));
-    assert_eq!(table.check_room(), Err(TableError::Full));
+    assert_eq!(table.check_room(), Err(Errno::Mfile));
     assert!(table.remove(0).is_ok());
     assert_eq!(table.check_room(), Ok(()));
-    assert_eq!(Table::<u32>::new(0).check_room(), Err(TableError::Full));
+    assert_eq!(Table::<u32>::new(0).check_room(), Err(Errno::Mfile));
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn insert_pair_with_one_free_number_leaves_nothing_behind() {
     // pipe2(2) at RLIMIT_NOFILE - 1 open descriptors: EMFILE, and the one
     // free number is still free afterwards.
     let mut table = filled(4, 3);
-    assert_eq!(table.insert_pair(10, 11, false), Err(TableError::Full));
+    assert_eq!(table.insert_pair(10, 11, false), Err(Errno::Mfile));
     assert_eq!(open_fds(&table), [0, 1, 2]);
     assert_eq!(table.insert(12, false), Ok(3));
 }
@@ -227,7 +227,7 @@ fn default_limit_is_linux_default_rlimit() {
     let mut table = Table::new(DEFAULT_MAX_FDS);
     assert_eq!(table.max_fds(), 1024);
     fill_to_limit(&mut table);
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
 }
 
 // ---------------------------------------------------------------------------
@@ -239,10 +239,10 @@ fn replace_at_or_above_limit_is_badfd() {
     let mut table = filled(10, 2);
     for fd in [10, 11, 64, 1 << 20, u32::MAX] {
         assert!(
-            matches!(table.replace(fd, 0, false), Err(TableError::BadFd)),
+            matches!(table.replace(fd, 0, false), Err(Errno::Badf)),
             "fd {fd}"
         );
-        assert_eq!(table.get(fd).err(), Some(TableError::BadFd));
+        assert_eq!(table.get(fd).err(), Some(Errno::Badf));
     }
     assert_eq!(table.len(), 2);
     assert_eq!(open_fds(&table), [0, 1]);
@@ -329,7 +329,7 @@ fn replace_on_removed_number_fills_it() {
 fn replace_fills_last_free_number_then_table_is_full() {
     let mut table = filled(4, 3);
     assert!(matches!(table.replace(3, 3, false), Ok(None)));
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
     assert!(table.remove(3).is_ok());
     assert_eq!(table.insert(3, false), Ok(3));
 }
@@ -347,7 +347,7 @@ fn remove_returns_entry() {
     assert_eq!(entry.object, "one");
     assert!(entry.cloexec);
     assert_eq!(table.len(), 1);
-    assert_eq!(table.get(1).err(), Some(TableError::BadFd));
+    assert_eq!(table.get(1).err(), Some(Errno::Badf));
 }
 
 #[test]
@@ -362,10 +362,7 @@ fn remove_of_free_number_is_badfd_and_changes_nothing() {
     // Never opened (inside and beyond the allocated slots), already closed,
     // at and above the limit.
     for fd in [1, 3, 9, 10, 64, 4096, 1 << 20, u32::MAX] {
-        assert!(
-            matches!(table.remove(fd), Err(TableError::BadFd)),
-            "fd {fd}"
-        );
+        assert!(matches!(table.remove(fd), Err(Errno::Badf)), "fd {fd}");
         assert_eq!(table.len(), 2, "fd {fd}");
         let now: Vec<(u32, &str, bool)> = table
             .iter()
@@ -383,7 +380,7 @@ fn remove_of_free_number_is_badfd_and_changes_nothing() {
 fn remove_twice_is_badfd_second_time() {
     let mut table = filled(DEFAULT_MAX_FDS, 3);
     assert_eq!(table.remove(1).map(|e| e.object), Ok(1));
-    assert!(matches!(table.remove(1), Err(TableError::BadFd)));
+    assert!(matches!(table.remove(1), Err(Errno::Badf)));
     assert_eq!(table.len(), 2);
 }
 
@@ -419,13 +416,13 @@ fn get_badfd_for_never_opened_removed_and_huge() {
         u32::MAX - 1,
         u32::MAX,
     ] {
-        assert_eq!(table.get(fd).err(), Some(TableError::BadFd), "fd {fd}");
+        assert_eq!(table.get(fd).err(), Some(Errno::Badf), "fd {fd}");
     }
 
     // An empty table knows no number at all.
     let empty: Table<u32> = Table::new(DEFAULT_MAX_FDS);
     for fd in [0, 1, 1023, u32::MAX] {
-        assert_eq!(empty.get(fd).err(), Some(TableError::BadFd), "fd {fd}");
+        assert_eq!(empty.get(fd).err(), Some(Errno::Badf), "fd {fd}");
     }
 }
 
@@ -436,13 +433,13 @@ fn get_mut_badfd_for_never_opened_removed_and_huge() {
 
     assert_eq!(table.get_mut(1).unwrap().object, 1);
     for fd in [2, 4, 500, 1023, 1024, 1 << 20, u32::MAX - 1, u32::MAX] {
-        assert_eq!(table.get_mut(fd).err(), Some(TableError::BadFd), "fd {fd}");
+        assert_eq!(table.get_mut(fd).err(), Some(Errno::Badf), "fd {fd}");
     }
     assert_eq!(table.len(), 3);
 
     let mut empty: Table<u32> = Table::new(DEFAULT_MAX_FDS);
     for fd in [0, 1, 1023, u32::MAX] {
-        assert_eq!(empty.get_mut(fd).err(), Some(TableError::BadFd), "fd {fd}");
+        assert_eq!(empty.get_mut(fd).err(), Some(Errno::Badf), "fd {fd}");
     }
 }
 
@@ -451,8 +448,8 @@ fn get_after_drain_is_badfd() {
     let mut table = filled(DEFAULT_MAX_FDS, 4);
     let _ = table.drain();
     for fd in 0..4 {
-        assert_eq!(table.get(fd).err(), Some(TableError::BadFd), "fd {fd}");
-        assert_eq!(table.get_mut(fd).err(), Some(TableError::BadFd), "fd {fd}");
+        assert_eq!(table.get(fd).err(), Some(Errno::Badf), "fd {fd}");
+        assert_eq!(table.get_mut(fd).err(), Some(Errno::Badf), "fd {fd}");
     }
 }
 
@@ -540,23 +537,19 @@ fn limits_not_multiple_of_64_fill_exactly_to_limit() {
         let mut table = Table::new(limit);
         assert_eq!(table.max_fds(), limit);
         fill_to_limit(&mut table);
-        assert_eq!(
-            table.insert(0, false),
-            Err(TableError::Full),
-            "limit {limit}"
-        );
+        assert_eq!(table.insert(0, false), Err(Errno::Mfile), "limit {limit}");
         assert_eq!(
             table.insert_from(limit - 1, 0, false),
-            Err(TableError::Full),
+            Err(Errno::Mfile),
             "limit {limit}"
         );
         assert_eq!(
             table.insert_from(limit, 0, false),
-            Err(TableError::Invalid),
+            Err(Errno::Inval),
             "limit {limit}"
         );
         assert!(
-            matches!(table.replace(limit, 0, false), Err(TableError::BadFd)),
+            matches!(table.replace(limit, 0, false), Err(Errno::Badf)),
             "limit {limit}"
         );
         assert_eq!(table.len(), limit as usize, "limit {limit}");
@@ -569,11 +562,7 @@ fn limits_not_multiple_of_64_fill_exactly_to_limit() {
         // Freeing the last number makes exactly that one available again.
         assert!(table.remove(limit - 1).is_ok());
         assert_eq!(table.insert(0, false), Ok(limit - 1), "limit {limit}");
-        assert_eq!(
-            table.insert(0, false),
-            Err(TableError::Full),
-            "limit {limit}"
-        );
+        assert_eq!(table.insert(0, false), Err(Errno::Mfile), "limit {limit}");
     }
 }
 
@@ -591,29 +580,25 @@ fn limits_not_multiple_of_64_insert_from_fills_exactly_to_limit() {
         }
         assert_eq!(
             table.insert_from(min, 0, false),
-            Err(TableError::Full),
+            Err(Errno::Mfile),
             "limit {limit}"
         );
         // Below `min` is still free.
         for want in 0..min {
             assert_eq!(table.insert(want, false), Ok(want), "limit {limit}");
         }
-        assert_eq!(
-            table.insert(0, false),
-            Err(TableError::Full),
-            "limit {limit}"
-        );
+        assert_eq!(table.insert(0, false), Err(Errno::Mfile), "limit {limit}");
     }
 }
 
 #[test]
 fn limit_one_holds_only_fd_zero() {
     let mut table = Table::new(1);
-    assert_eq!(table.insert_from(1, 0, false), Err(TableError::Invalid));
-    assert!(matches!(table.replace(1, 0, false), Err(TableError::BadFd)));
+    assert_eq!(table.insert_from(1, 0, false), Err(Errno::Inval));
+    assert!(matches!(table.replace(1, 0, false), Err(Errno::Badf)));
     assert_eq!(table.insert(0, false), Ok(0));
-    assert_eq!(table.insert(1, false), Err(TableError::Full));
-    assert_eq!(table.insert_from(0, 1, false), Err(TableError::Full));
+    assert_eq!(table.insert(1, false), Err(Errno::Mfile));
+    assert_eq!(table.insert_from(0, 1, false), Err(Errno::Mfile));
     assert_eq!(
         table.replace(0, 2, false).unwrap().map(|e| e.object),
         Some(0)
@@ -627,10 +612,10 @@ fn zero_limit_refuses_every_number() {
     let mut table: Table<u32> = Table::new(0);
     assert_eq!(table.max_fds(), 0);
     // F_DUPFD with any minimum is EINVAL, dup2 onto any number EBADF.
-    assert_eq!(table.insert_from(0, 0, false), Err(TableError::Invalid));
-    assert!(matches!(table.replace(0, 0, false), Err(TableError::BadFd)));
-    assert!(matches!(table.remove(0), Err(TableError::BadFd)));
-    assert_eq!(table.get(0).err(), Some(TableError::BadFd));
+    assert_eq!(table.insert_from(0, 0, false), Err(Errno::Inval));
+    assert!(matches!(table.replace(0, 0, false), Err(Errno::Badf)));
+    assert!(matches!(table.remove(0), Err(Errno::Badf)));
+    assert_eq!(table.get(0).err(), Some(Errno::Badf));
     assert!(table.is_empty());
 }
 
@@ -639,7 +624,7 @@ fn zero_limit_insert_is_emfile() {
     // With RLIMIT_NOFILE at 0, Linux's open(2) and dup(2) fail with EMFILE;
     // only fcntl(F_DUPFD, 0) is EINVAL.
     let mut table: Table<u32> = Table::new(0);
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
     assert!(table.is_empty());
 }
 
@@ -661,21 +646,15 @@ fn new_clamps_to_max_max_fds() {
     assert_eq!(Table::<()>::new(MAX_MAX_FDS - 1).max_fds(), MAX_MAX_FDS - 1);
 
     let mut table = Table::new(u32::MAX);
-    assert_eq!(
-        table.insert_from(MAX_MAX_FDS, (), false),
-        Err(TableError::Invalid)
-    );
-    assert_eq!(
-        table.insert_from(u32::MAX, (), false),
-        Err(TableError::Invalid)
-    );
+    assert_eq!(table.insert_from(MAX_MAX_FDS, (), false), Err(Errno::Inval));
+    assert_eq!(table.insert_from(u32::MAX, (), false), Err(Errno::Inval));
     assert!(matches!(
         table.replace(MAX_MAX_FDS, (), false),
-        Err(TableError::BadFd)
+        Err(Errno::Badf)
     ));
     assert!(matches!(
         table.replace(u32::MAX, (), false),
-        Err(TableError::BadFd)
+        Err(Errno::Badf)
     ));
     assert_eq!(
         table.insert_from(MAX_MAX_FDS - 1, (), false),
@@ -683,7 +662,7 @@ fn new_clamps_to_max_max_fds() {
     );
     assert_eq!(
         table.insert_from(MAX_MAX_FDS - 1, (), false),
-        Err(TableError::Full)
+        Err(Errno::Mfile)
     );
     assert_eq!(table.insert((), false), Ok(0));
     assert_eq!(table.len(), 2);
@@ -695,7 +674,7 @@ fn new_clamped_table_fills_exactly_to_max_max_fds() {
     for want in 0..MAX_MAX_FDS {
         assert_eq!(table.insert((), false), Ok(want));
     }
-    assert_eq!(table.insert((), false), Err(TableError::Full));
+    assert_eq!(table.insert((), false), Err(Errno::Mfile));
     assert_eq!(table.len(), MAX_MAX_FDS as usize);
     // A hole in the very last summary block is still found.
     assert!(table.remove(MAX_MAX_FDS - 100).is_ok());
@@ -802,7 +781,7 @@ fn drain_empties_and_returns_all_then_insert_starts_at_zero() {
 #[test]
 fn drain_of_full_table_frees_every_number() {
     let mut table = filled(130, 130);
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
     let drained = table.drain();
     assert_eq!(drained.len(), 130);
     assert!(
@@ -812,7 +791,7 @@ fn drain_of_full_table_frees_every_number() {
             .all(|(i, (fd, e))| *fd == i as u32 && e.object == i as u32)
     );
     fill_to_limit(&mut table);
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
 }
 
 #[test]
@@ -875,8 +854,8 @@ fn bitmap_full_summary_block_then_free_block() {
     assert_eq!(table.insert(0, false), Ok(8192));
     // A limit that ends exactly at a block boundary.
     let mut table = filled(8192, 8192);
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
-    assert_eq!(table.insert_from(4096, 0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
+    assert_eq!(table.insert_from(4096, 0, false), Err(Errno::Mfile));
     assert!(table.remove(8191).is_ok());
     assert_eq!(table.insert_from(4096, 0, false), Ok(8191));
 }
@@ -931,11 +910,11 @@ fn insert_from_min_inside_full_block_up_to_limit() {
     let mut table = filled(5000, 5000);
     assert!(table.remove(10).is_ok());
     assert!(table.remove(4095).is_ok());
-    assert_eq!(table.insert_from(4096, 0, false), Err(TableError::Full));
+    assert_eq!(table.insert_from(4096, 0, false), Err(Errno::Mfile));
     assert_eq!(table.insert_from(4000, 0, false), Ok(4095));
-    assert_eq!(table.insert_from(11, 0, false), Err(TableError::Full));
+    assert_eq!(table.insert_from(11, 0, false), Err(Errno::Mfile));
     assert_eq!(table.insert_from(0, 0, false), Ok(10));
-    assert_eq!(table.insert(0, false), Err(TableError::Full));
+    assert_eq!(table.insert(0, false), Err(Errno::Mfile));
 }
 
 // ---------------------------------------------------------------------------
@@ -987,20 +966,20 @@ impl Model {
         (candidate < self.limit).then_some(candidate)
     }
 
-    fn insert_from(&mut self, min: u32, object: u64, cloexec: bool) -> Result<u32, TableError> {
+    fn insert_from(&mut self, min: u32, object: u64, cloexec: bool) -> Result<u32, Errno> {
         if min >= self.limit {
-            return Err(TableError::Invalid);
+            return Err(Errno::Inval);
         }
-        let fd = self.lowest_free_from(min).ok_or(TableError::Full)?;
+        let fd = self.lowest_free_from(min).ok_or(Errno::Mfile)?;
         self.open.insert(fd, (object, cloexec));
         Ok(fd)
     }
 
-    fn insert(&mut self, object: u64, cloexec: bool) -> Result<u32, TableError> {
+    fn insert(&mut self, object: u64, cloexec: bool) -> Result<u32, Errno> {
         // open(2)/dup(2) are EMFILE when nothing is free; only F_DUPFD has
         // an EINVAL case.
         match self.insert_from(0, object, cloexec) {
-            Err(TableError::Invalid) => Err(TableError::Full),
+            Err(Errno::Inval) => Err(Errno::Mfile),
             other => other,
         }
     }
@@ -1010,15 +989,15 @@ impl Model {
         fd: u32,
         object: u64,
         cloexec: bool,
-    ) -> Result<Option<(u64, bool)>, TableError> {
+    ) -> Result<Option<(u64, bool)>, Errno> {
         if fd >= self.limit {
-            return Err(TableError::BadFd);
+            return Err(Errno::Badf);
         }
         Ok(self.open.insert(fd, (object, cloexec)))
     }
 
-    fn remove(&mut self, fd: u32) -> Result<(u64, bool), TableError> {
-        self.open.remove(&fd).ok_or(TableError::BadFd)
+    fn remove(&mut self, fd: u32) -> Result<(u64, bool), Errno> {
+        self.open.remove(&fd).ok_or(Errno::Badf)
     }
 }
 
@@ -1105,7 +1084,7 @@ fn run_model_check(limit: u32, seed: u64, ops: u32) -> Coverage {
                         coverage.reused_holes += 1;
                     }
                 }
-                Err(TableError::Full) => coverage.full += 1,
+                Err(Errno::Mfile) => coverage.full += 1,
                 Err(_) => {}
             }
         } else if roll < p_insert + p_insert_from {
@@ -1119,9 +1098,9 @@ fn run_model_check(limit: u32, seed: u64, ops: u32) -> Coverage {
             assert_eq!(got, want, "{context}: insert_from({min})");
             match got {
                 Ok(_) => coverage.inserts += 1,
-                Err(TableError::Full) => coverage.full += 1,
-                Err(TableError::Invalid) => coverage.invalid += 1,
-                Err(TableError::BadFd) => {}
+                Err(Errno::Mfile) => coverage.full += 1,
+                Err(Errno::Inval) => coverage.invalid += 1,
+                Err(e) => panic!("{context}: insert_from({min}) gave {e:?}"),
             }
         } else if roll < p_insert + p_insert_from + p_replace {
             let fd = pick_fd(&mut rng, &model);
@@ -1162,7 +1141,7 @@ fn run_model_check(limit: u32, seed: u64, ops: u32) -> Coverage {
         assert_eq!(table.len(), model.open.len(), "{context}: len");
         for _ in 0..2 {
             let fd = pick_fd(&mut rng, &model);
-            let want = model.open.get(&fd).copied().ok_or(TableError::BadFd);
+            let want = model.open.get(&fd).copied().ok_or(Errno::Badf);
             assert_eq!(table.get(fd).map(entry_view), want, "{context}: get({fd})");
         }
         if step % 251 == 0 {
@@ -1228,9 +1207,9 @@ fn model_finds_lowest_free_by_scan() {
     assert_eq!(model.insert(0, false), Ok(1));
     assert_eq!(model.insert(0, false), Ok(2));
     assert_eq!(model.insert(0, false), Ok(4));
-    assert_eq!(model.insert(0, false), Err(TableError::Full));
-    assert_eq!(model.insert_from(5, 0, false), Err(TableError::Invalid));
+    assert_eq!(model.insert(0, false), Err(Errno::Mfile));
+    assert_eq!(model.insert_from(5, 0, false), Err(Errno::Inval));
     assert_eq!(model.remove(2), Ok((0, false)));
-    assert_eq!(model.insert_from(3, 0, false), Err(TableError::Full));
+    assert_eq!(model.insert_from(3, 0, false), Err(Errno::Mfile));
     assert_eq!(model.insert_from(1, 0, false), Ok(2));
 }

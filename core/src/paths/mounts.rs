@@ -1,6 +1,6 @@
 //! The mount table: guest paths to mounted directories.
 
-use crate::{PathError, components, normalize};
+use super::{Errno, components, normalize};
 
 /// One mounted directory.
 #[derive(Debug)]
@@ -56,8 +56,8 @@ impl<D> Mounts<D> {
     }
 
     /// Resolve an absolute guest path to a mount and a path inside it;
-    /// `NotFound` when no mount holds it.
-    pub fn resolve(&self, path: &str) -> Result<Resolved<'_, D>, PathError> {
+    /// `ENOENT` when no mount holds it.
+    pub fn resolve(&self, path: &str) -> Result<Resolved<'_, D>, Errno> {
         debug_assert!(path.starts_with('/'));
         let comps: Vec<&str> = components(path).collect();
         let mut depth: Vec<&str> = Vec::new();
@@ -87,7 +87,7 @@ impl<D> Mounts<D> {
                     && m.components.iter().zip(&depth).all(|(a, b)| a == b)
             })
             .max_by_key(|m| m.components.len())
-            .ok_or(PathError::NotFound)?;
+            .ok_or(Errno::Noent)?;
         let mut rel: Vec<&str> = depth[mount.components.len()..].to_vec();
         rel.extend_from_slice(&comps[i..]);
         let mut rel = if rel.is_empty() {

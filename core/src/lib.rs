@@ -1,0 +1,26 @@
+//! vfd-core: every descriptor rule of vfd, once, for every front end.
+//!
+//! The host library (`vfd-host`), the wasm build of the layer
+//! (`vfd-layer`) and the guest library (`vfd`) differ in what their
+//! objects are (host descriptors through rustix and cap-std, or `wasi:*`
+//! resources); the rules that do not depend on that live here, with unit
+//! tests that cite the Linux behaviour each one encodes:
+//!
+//! - [`table`]: numbers to entries, lowest free first, the limit, and the
+//!   dup family (`dup`, `dup2`, `dup3`, `F_DUPFD`) with their `fd == target`
+//!   cases;
+//! - [`paths`]: guest paths, mounts, `..` above them, `AT_FDCWD`;
+//! - [`errno`]: the errno vocabulary with its names, Linux and WASI numbers
+//!   and messages, and [`errno_conversions!`] for generated bindings;
+//! - [`limits`]: the limits, as named constants.
+//!
+//! No dependencies, no `unsafe`, no I/O: it builds for any target.
+
+#![forbid(unsafe_code)]
+
+pub mod errno;
+pub mod limits;
+pub mod paths;
+pub mod table;
+
+pub use errno::Errno;
