@@ -10,6 +10,11 @@
 //!   dup family (`dup`, `dup2`, `dup3`, `F_DUPFD`) with their `fd == target`
 //!   cases;
 //! - [`paths`]: guest paths, mounts, `..` above them, `AT_FDCWD`;
+//! - [`fs`]: the path calls (`-at` resolution, `mkdirat`, `unlinkat`,
+//!   `renameat`, `fstatat`, `chdir`) in Linux's order, with their
+//!   trailing-slash rules and the answers under a read-only mount, over a
+//!   small [`fs::Dir`] trait each build implements;
+//! - [`io`]: the offset rules of the I/O calls;
 //! - [`errno`]: the errno vocabulary with its names, Linux and WASI numbers
 //!   and messages, and [`errno_conversions!`] for generated bindings;
 //! - [`limits`]: the limits, as named constants.
@@ -19,6 +24,8 @@
 #![forbid(unsafe_code)]
 
 pub mod errno;
+pub mod fs;
+pub mod io;
 pub mod limits;
 pub mod paths;
 pub mod table;

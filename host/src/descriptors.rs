@@ -12,13 +12,15 @@ use crate::bindings::{
     Whence,
 };
 use crate::description::Description;
-use crate::mounts::{self, Resolved};
 use crate::object;
+use crate::object::Directory;
 use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
 use std::mem::MaybeUninit;
 use std::sync::Arc;
+use vfd_core::fs as rules;
+use vfd_core::io::check_offset;
 use vfd_core::limits::MAX_READ_LEN;
-use vfd_core::paths::{AT_FDCWD, parent_of, trim_trailing_slashes};
+use vfd_core::paths::{AT_FDCWD, Resolved};
 
 impl VfdCtx {
     /// The open description behind `fd`.
@@ -28,20 +30,18 @@ impl VfdCtx {
 
     /// Resolve `path` for an `-at` call: absolute through the mounts,
     /// relative through the cwd or through the directory `dir`.
-    fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_>, Errno> {
-        mounts::check_path(path)?;
-        if path.starts_with('/') {
-            self.mounts.resolve(path)
-        } else if dir == AT_FDCWD {
-            self.mounts.resolve(&format!("{}/{path}", self.cwd))
-        } else {
-            let dir = self.desc(dir)?.object.as_dir()?;
-            Ok(Resolved {
-                dir,
-                rel: path.to_owned(),
-                mount_point: false,
-            })
-        }
+    fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Directory>, Errno> {
+        let dir_of = |fd| -> Result<&Directory, vfd_core::Errno> {
+            let found = self.desc(fd).and_then(|d| d.object.as_dir());
+            found.map_err(vfd_core::Errno::from)
+        };
+        Ok(rules::resolve(
+            self.mounts.paths(),
+            &self.cwd,
+            dir,
+            path,
+            dir_of,
+        )?)
     }
 
     /// What a new description is, for dev mode's report; nothing is
@@ -118,15 +118,6 @@ impl VfdCtx {
     }
 }
 
-/// Linux checks offsets and lengths before the descriptor: past the
-/// largest file offset is `inval` even on a bad fd.
-fn check_offset(offset: u64) -> Result<u64, Errno> {
-    if offset > i64::MAX as u64 {
-        return Err(Errno::Inval);
-    }
-    Ok(offset)
-}
-
 fn status_of(flags: OFlags) -> StatusFlags {
     let mut out = StatusFlags::empty();
     if flags.contains(OFlags::APPEND) {
@@ -184,7 +175,7 @@ impl Host for VfdCtx {
         }
         self.table.check_room()?;
         let at = self.resolve(dir, &path)?;
-        let object = object::open(at.dir, &at.rel, flags)?;
+        let object = object::open(at.root, &at.rel, flags)?;
         let desc = Arc::new(Description::new(
             object,
             self.origin(|| path.clone()).as_deref(),
@@ -279,21 +270,7 @@ impl Host for VfdCtx {
 
     fn stat_at(&mut self, dir: u32, path: String, follow: bool) -> Result<FileStat, Errno> {
         let at = self.resolve(dir, &path)?;
-        if at.rel.ends_with('/') {
-            // A trailing slash makes Linux follow a final symlink whatever
-            // the flags, and accept only a directory at the end.
-            let meta = at.dir.dir.metadata(&at.rel)?;
-            if !meta.is_dir() {
-                return Err(Errno::Notdir);
-            }
-            return Ok(stat_of_metadata(&meta));
-        }
-        let meta = if follow {
-            at.dir.dir.metadata(&at.rel)
-        } else {
-            at.dir.dir.symlink_metadata(&at.rel)
-        };
-        Ok(stat_of_metadata(&meta?))
+        Ok(stat_of_metadata(&rules::stat_at(&at, follow)?))
     }
 
     fn truncate(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
@@ -353,36 +330,15 @@ impl Host for VfdCtx {
     }
 
     fn mkdir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
-        let at = self.resolve(dir, &path)?;
-        at.dir.check_mkdir(&at.rel)?;
-        Ok(at.dir.dir.create_dir(&at.rel)?)
+        Ok(rules::mkdir_at(&self.resolve(dir, &path)?)?)
     }
 
     fn unlink_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
-        let at = self.resolve(dir, &path)?;
-        at.dir.check_unlink(&at.rel)?;
-        if at.rel.ends_with('/') {
-            // Linux looks at the last component itself, never through a
-            // final symlink: `dir/` is `isdir`, anything else `notdir`.
-            return Err(if lstat_is_dir(&at)? {
-                Errno::Isdir
-            } else {
-                Errno::Notdir
-            });
-        }
-        Ok(at.dir.dir.remove_file(&at.rel)?)
+        Ok(rules::unlink_at(&self.resolve(dir, &path)?)?)
     }
 
     fn remove_dir_at(&mut self, dir: u32, path: String) -> Result<(), Errno> {
-        let at = self.resolve(dir, &path)?;
-        if at.mount_point {
-            return Err(Errno::Busy);
-        }
-        at.dir.check_remove_dir(&at.rel)?;
-        if at.rel.ends_with('/') && !lstat_is_dir(&at)? {
-            return Err(Errno::Notdir);
-        }
-        Ok(at.dir.dir.remove_dir(trim_trailing_slashes(&at.rel))?)
+        Ok(rules::remove_dir_at(&self.resolve(dir, &path)?)?)
     }
 
     fn rename_at(
@@ -392,61 +348,22 @@ impl Host for VfdCtx {
         new_dir: u32,
         new_path: String,
     ) -> Result<(), Errno> {
-        // Linux's order: the old name's parent is looked up, then the new
-        // one's, before the mounts are compared or the names looked at.
-        let from = self.resolve(dir, &path)?;
-        check_parent(&from)?;
-        let to = self.resolve(new_dir, &new_path)?;
-        check_parent(&to)?;
-        if from.dir.mount != to.dir.mount || from.mount_point || to.mount_point {
-            return Err(Errno::Xdev);
-        }
-        from.dir.check_rename(&from.rel, to.dir, &to.rel)?;
-        // A trailing slash on either name is only for a directory.
-        if (from.rel.ends_with('/') || to.rel.ends_with('/')) && !lstat_is_dir(&from)? {
-            return Err(Errno::Notdir);
-        }
-        Ok(from.dir.dir.rename(
-            trim_trailing_slashes(&from.rel),
-            &to.dir.dir,
-            trim_trailing_slashes(&to.rel),
+        let resolve = |dir, path: &str| self.resolve(dir, path).map_err(vfd_core::Errno::from);
+        Ok(rules::rename_at(
+            || resolve(dir, &path),
+            || resolve(new_dir, &new_path),
         )?)
     }
 
     fn chdir(&mut self, path: String) -> Result<(), Errno> {
-        mounts::check_path(&path)?;
-        let target = mounts::normalize(&self.cwd, &path);
-        // The directories leading to mount points exist in the guest's
-        // namespace even where the host has nothing under that name.
-        if !self.mounts.is_virtual_dir(&target) {
-            let at = self.resolve(AT_FDCWD, &path)?;
-            if !at.dir.dir.metadata(&at.rel)?.is_dir() {
-                return Err(Errno::Notdir);
-            }
-        }
-        self.cwd = target;
-        Ok(())
+        Ok(rules::chdir::<_, Directory>(
+            self.mounts.paths(),
+            &mut self.cwd,
+            &path,
+        )?)
     }
 
     fn getcwd(&mut self) -> String {
         self.cwd.clone()
-    }
-}
-
-/// Whether the last component of `at`, not followed if it is a symlink,
-/// is a directory.
-fn lstat_is_dir(at: &Resolved<'_>) -> Result<bool, Errno> {
-    let name = at.rel.trim_end_matches('/');
-    Ok(at.dir.dir.symlink_metadata(name)?.is_dir())
-}
-
-/// That the directory holding the last component of `at` exists and is a
-/// directory (following symlinks, as a path walk does): `noent` or
-/// `notdir` as Linux's lookup of the parent gives them.
-fn check_parent(at: &Resolved<'_>) -> Result<(), Errno> {
-    if at.dir.dir.metadata(parent_of(&at.rel))?.is_dir() {
-        Ok(())
-    } else {
-        Err(Errno::Notdir)
     }
 }

@@ -17,20 +17,26 @@ impl From<rustix::io::Errno> for Errno {
 
 impl From<io::Error> for Errno {
     fn from(e: io::Error) -> Self {
-        if let Some(raw) = e.raw_os_error() {
-            return rustix::io::Errno::from_raw_os_error(raw).into();
-        }
-        match e.kind() {
-            // cap-std's refusal of a path that leads out of its directory
-            // carries no OS error: it is the capability check itself.
-            io::ErrorKind::PermissionDenied => Errno::Notcapable,
-            io::ErrorKind::NotFound => Errno::Noent,
-            io::ErrorKind::AlreadyExists => Errno::Exist,
-            io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => Errno::Inval,
-            io::ErrorKind::OutOfMemory => Errno::Nomem,
-            io::ErrorKind::Unsupported => Errno::Notsup,
-            _ => Errno::Io,
-        }
+        from_io(e).into()
+    }
+}
+
+/// The errno of a host I/O error (cap-std's and std's calls).
+pub fn from_io(e: io::Error) -> vfd_core::Errno {
+    use vfd_core::Errno as E;
+    if let Some(raw) = e.raw_os_error() {
+        return E::from_linux(raw).unwrap_or(E::Io);
+    }
+    match e.kind() {
+        // cap-std's refusal of a path that leads out of its directory
+        // carries no OS error: it is the capability check itself.
+        io::ErrorKind::PermissionDenied => E::Notcapable,
+        io::ErrorKind::NotFound => E::Noent,
+        io::ErrorKind::AlreadyExists => E::Exist,
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => E::Inval,
+        io::ErrorKind::OutOfMemory => E::Nomem,
+        io::ErrorKind::Unsupported => E::Notsup,
+        _ => E::Io,
     }
 }
 

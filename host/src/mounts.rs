@@ -6,13 +6,12 @@
 //! This module adds what only a host has: read-only mounts, and the check
 //! that a read-only mount is not reachable through a writable one.
 
-use crate::bindings::Errno;
 use crate::object::Directory;
 use rustix::fs::{Mode, OFlags};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 
-pub use vfd_core::paths::{NAME_MAX, PATH_MAX, check_path, normalize};
+pub use vfd_core::paths::{NAME_MAX, PATH_MAX};
 
 /// Whether guest code may change what is under a mount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,17 +20,6 @@ pub enum MountPerms {
     ReadWrite,
     /// Read only: every change is `rofs`.
     ReadOnly,
-}
-
-/// A guest path resolved to a directory and the path within it.
-pub struct Resolved<'a> {
-    /// The directory the rest of the path starts from.
-    pub dir: &'a Directory,
-    /// The path within `dir` (`.` for the directory itself).
-    pub rel: String,
-    /// Whether the path names a mount point itself, which, as on Linux,
-    /// cannot be removed (`busy`) or renamed (`xdev`).
-    pub mount_point: bool,
 }
 
 /// The set of mounts of one guest.
@@ -53,21 +41,9 @@ impl Mounts {
         self.mounts.add(guest_path, root);
     }
 
-    /// Resolve an absolute guest path to a mount and a path inside it.
-    pub fn resolve(&self, path: &str) -> Result<Resolved<'_>, Errno> {
-        let r = self.mounts.resolve(path)?;
-        Ok(Resolved {
-            dir: r.root,
-            rel: r.rel,
-            mount_point: r.mount_point,
-        })
-    }
-
-    /// Whether the absolute, normalized `path` names a directory of the
-    /// virtual tree that leads to mount points: see
-    /// [`vfd_core::paths::Mounts::is_virtual_dir`].
-    pub fn is_virtual_dir(&self, path: &str) -> bool {
-        self.mounts.is_virtual_dir(path)
+    /// The mounts as the path rules see them (`vfd_core::paths`).
+    pub fn paths(&self) -> &vfd_core::paths::Mounts<Arc<Directory>> {
+        &self.mounts
     }
 
     /// Refuse a read-only mount that lies inside the host tree of a
@@ -122,12 +98,13 @@ mod tests {
         let mut m = Mounts::default();
         m.add("/data", open(), MountPerms::ReadWrite);
         m.add("/ro", open(), MountPerms::ReadOnly);
+        let m = m.paths();
         let r = m.resolve("/ro/x/").unwrap();
-        assert!(!r.dir.writable);
+        assert!(!r.root.writable);
         assert_eq!((r.rel.as_str(), r.mount_point), ("x/", false));
         assert!(m.resolve("/data").unwrap().mount_point);
-        assert!(m.resolve("/data").unwrap().dir.writable);
-        assert_eq!(m.resolve("/etc/passwd").err(), Some(Errno::Noent));
+        assert!(m.resolve("/data").unwrap().root.writable);
+        assert_eq!(m.resolve("/etc/passwd").err(), Some(vfd_core::Errno::Noent));
         assert!(m.is_virtual_dir("/"));
     }
 

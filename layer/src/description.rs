@@ -10,10 +10,7 @@ use crate::bindings::{AccessMode, Errno, FileStat, FileType, StatusFlags, Whence
 use crate::object::pipe::PipeError;
 use crate::object::{Object, memory_stat};
 use std::cell::Cell;
-use vfd_core::limits::MAX_READ_LEN;
-
-/// The largest file offset, as Linux's `loff_t`.
-const MAX_OFFSET: u64 = i64::MAX as u64;
+use vfd_core::limits::{MAX_OFFSET, MAX_READ_LEN};
 
 /// The largest offset `lseek` gives a regular file: ext4's largest file
 /// (2^32 - 1 blocks of 4 KiB), past which Linux's lseek is `inval`. The

@@ -8,46 +8,15 @@
 use crate::Layer;
 use crate::bindings::exports::vfd::posix::descriptors::Guest;
 use crate::bindings::{
-    AccessMode, DirEntry, Errno, FdFlags, FileStat, FileType, OpenFlags, StatusFlags, Whence,
+    AccessMode, DirEntry, Errno, FdFlags, FileStat, OpenFlags, StatusFlags, Whence,
 };
 use crate::description::Description;
-use crate::errno;
 use crate::object::Dir;
 use crate::readonly;
 use crate::state::{self, State};
-use vfd_core::paths::{self, AT_FDCWD, Resolved, parent_of, trim_trailing_slashes};
-
-/// Linux checks offsets and lengths before the descriptor: past the
-/// largest file offset is `inval` even on a bad fd.
-fn check_offset(offset: u64) -> Result<u64, Errno> {
-    if offset > i64::MAX as u64 {
-        return Err(Errno::Inval);
-    }
-    Ok(offset)
-}
-
-/// The flags of a directory that may be changed, or the refusal of a
-/// read-only mount.
-fn writable_or(at: &Dir, refusal: impl FnOnce() -> Errno) -> Result<(), Errno> {
-    if at.writable { Ok(()) } else { Err(refusal()) }
-}
-
-/// Whether the last component of `at`, not followed if it is a symlink,
-/// is a directory.
-fn lstat_is_dir(at: &Resolved<'_, Dir>) -> Result<bool, Errno> {
-    at.root.is_dir(at.rel.trim_end_matches('/'), false)
-}
-
-/// That the directory holding the last component of `at` exists and is a
-/// directory (following symlinks, as a path walk does): `noent` or
-/// `notdir` as Linux's lookup of the parent gives them.
-fn check_parent(at: &Resolved<'_, Dir>) -> Result<(), Errno> {
-    if at.root.is_dir(parent_of(&at.rel), true)? {
-        Ok(())
-    } else {
-        Err(Errno::Notdir)
-    }
-}
+use vfd_core::fs as rules;
+use vfd_core::io::check_offset;
+use vfd_core::paths::AT_FDCWD;
 
 impl State {
     /// openat(2).
@@ -87,84 +56,6 @@ impl State {
         }
         let desc = Description::new(object, access, status);
         self.insert(desc, flags.contains(OpenFlags::CLOEXEC))
-    }
-
-    fn mkdir_at(&self, dir: u32, path: &str) -> Result<(), Errno> {
-        let at = self.resolve(dir, path)?;
-        writable_or(at.root, || readonly::mkdir(at.root, &at.rel))?;
-        at.root.fd.create_directory_at(&at.rel).map_err(errno::fs)
-    }
-
-    fn unlink_at(&self, dir: u32, path: &str) -> Result<(), Errno> {
-        let at = self.resolve(dir, path)?;
-        writable_or(at.root, || readonly::unlink(at.root, &at.rel))?;
-        if at.rel.ends_with('/') {
-            // Linux looks at the last component itself, never through a
-            // final symlink: `dir/` is `isdir`, anything else `notdir`.
-            return Err(if lstat_is_dir(&at)? {
-                Errno::Isdir
-            } else {
-                Errno::Notdir
-            });
-        }
-        at.root.fd.unlink_file_at(&at.rel).map_err(errno::fs)
-    }
-
-    fn remove_dir_at(&self, dir: u32, path: &str) -> Result<(), Errno> {
-        let at = self.resolve(dir, path)?;
-        if at.mount_point {
-            return Err(Errno::Busy);
-        }
-        writable_or(at.root, || readonly::remove_dir(at.root, &at.rel))?;
-        if at.rel.ends_with('/') && !lstat_is_dir(&at)? {
-            return Err(Errno::Notdir);
-        }
-        at.root
-            .fd
-            .remove_directory_at(trim_trailing_slashes(&at.rel))
-            .map_err(errno::fs)
-    }
-
-    fn rename_at(&self, dir: u32, path: &str, new_dir: u32, new_path: &str) -> Result<(), Errno> {
-        // Linux's order: the old name's parent is looked up, then the new
-        // one's, before the mounts are compared or the names looked at.
-        let from = self.resolve(dir, path)?;
-        check_parent(&from)?;
-        let to = self.resolve(new_dir, new_path)?;
-        check_parent(&to)?;
-        if from.root.mount != to.root.mount || from.mount_point || to.mount_point {
-            return Err(Errno::Xdev);
-        }
-        writable_or(from.root, || {
-            readonly::rename(from.root, &from.rel, to.root, &to.rel)
-        })?;
-        // A trailing slash on either name is only for a directory.
-        if (from.rel.ends_with('/') || to.rel.ends_with('/')) && !lstat_is_dir(&from)? {
-            return Err(Errno::Notdir);
-        }
-        from.root
-            .fd
-            .rename_at(
-                trim_trailing_slashes(&from.rel),
-                &to.root.fd,
-                trim_trailing_slashes(&to.rel),
-            )
-            .map_err(errno::fs)
-    }
-
-    fn chdir(&mut self, path: &str) -> Result<(), Errno> {
-        paths::check_path(path)?;
-        let target = paths::normalize(&self.cwd, path);
-        // The directories leading to mount points exist in the guest's
-        // namespace even where no preopen has that name.
-        if !self.mounts.is_virtual_dir(&target) {
-            let at = self.resolve(AT_FDCWD, path)?;
-            if !at.root.is_dir(&at.rel, true)? {
-                return Err(Errno::Notdir);
-            }
-        }
-        self.cwd = target;
-        Ok(())
     }
 }
 
@@ -237,19 +128,7 @@ impl Guest for Layer {
     }
 
     fn stat_at(dir: u32, path: String, follow: bool) -> Result<FileStat, Errno> {
-        state::with(|s| {
-            let at = s.resolve(dir, &path)?;
-            if at.rel.ends_with('/') {
-                // A trailing slash makes Linux follow a final symlink
-                // whatever the flags, and accept only a directory.
-                let stat = at.root.stat_at(&at.rel, true)?;
-                if stat.file_type != FileType::Directory {
-                    return Err(Errno::Notdir);
-                }
-                return Ok(stat);
-            }
-            at.root.stat_at(&at.rel, follow)
-        })
+        state::with(|s| Ok(rules::stat_at(&s.resolve(dir, &path)?, follow)?))
     }
 
     fn truncate(fd: u32, size: u64) -> Result<(), Errno> {
@@ -303,23 +182,29 @@ impl Guest for Layer {
     }
 
     fn mkdir_at(dir: u32, path: String) -> Result<(), Errno> {
-        state::with(|s| s.mkdir_at(dir, &path))
+        state::with(|s| Ok(rules::mkdir_at(&s.resolve(dir, &path)?)?))
     }
 
     fn unlink_at(dir: u32, path: String) -> Result<(), Errno> {
-        state::with(|s| s.unlink_at(dir, &path))
+        state::with(|s| Ok(rules::unlink_at(&s.resolve(dir, &path)?)?))
     }
 
     fn remove_dir_at(dir: u32, path: String) -> Result<(), Errno> {
-        state::with(|s| s.remove_dir_at(dir, &path))
+        state::with(|s| Ok(rules::remove_dir_at(&s.resolve(dir, &path)?)?))
     }
 
     fn rename_at(dir: u32, path: String, new_dir: u32, new_path: String) -> Result<(), Errno> {
-        state::with(|s| s.rename_at(dir, &path, new_dir, &new_path))
+        state::with(|s| {
+            let resolve = |dir, path: &str| s.resolve(dir, path).map_err(vfd_core::Errno::from);
+            Ok(rules::rename_at(
+                || resolve(dir, &path),
+                || resolve(new_dir, &new_path),
+            )?)
+        })
     }
 
     fn chdir(path: String) -> Result<(), Errno> {
-        state::with(|s| s.chdir(&path))
+        state::with(|s| Ok(rules::chdir::<_, Dir>(&s.mounts, &mut s.cwd, &path)?))
     }
 
     fn getcwd() -> String {

@@ -11,7 +11,7 @@ use crate::object::{Dir, Object, Stdio, Which};
 use std::cell::RefCell;
 use std::rc::Rc;
 use vfd_core::limits::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
-use vfd_core::paths::{self, AT_FDCWD, Mounts, Resolved};
+use vfd_core::paths::{Mounts, Resolved};
 use vfd_core::table::Table;
 use wasip2::sockets::network::Network;
 
@@ -125,22 +125,20 @@ impl State {
         self.next_id
     }
 
-    /// Resolve `path` for an `-at` call: absolute through the mounts,
-    /// relative through the cwd or through the directory `dir`.
+    /// Resolve `path` for an `-at` call (`vfd_core::fs::resolve`): the
+    /// directory at `dir` is looked up only for a relative path.
     pub fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Dir>, Errno> {
-        paths::check_path(path)?;
-        if path.starts_with('/') {
-            Ok(self.mounts.resolve(path)?)
-        } else if dir == AT_FDCWD {
-            Ok(self.mounts.resolve(&format!("{}/{path}", self.cwd))?)
-        } else {
-            let dir = self.desc(dir)?.object.as_dir()?;
-            Ok(Resolved {
-                root: dir,
-                rel: path.to_owned(),
-                mount_point: false,
-            })
-        }
+        let dir_of = |fd| -> Result<&Dir, vfd_core::Errno> {
+            let found = self.desc(fd).and_then(|d| d.object.as_dir());
+            found.map_err(vfd_core::Errno::from)
+        };
+        Ok(vfd_core::fs::resolve(
+            &self.mounts,
+            &self.cwd,
+            dir,
+            path,
+            dir_of,
+        )?)
     }
 }
 

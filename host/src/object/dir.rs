@@ -1,8 +1,9 @@
 //! Host directories opened through a mount.
 
-use super::readonly;
 use crate::bindings::{DirEntry, Errno, FileType};
+use crate::errno::from_io;
 use cap_std::fs::Dir;
+use vfd_core::Errno as CoreErrno;
 
 /// A host directory, and whether its mount lets the guest change it.
 #[derive(Debug)]
@@ -35,41 +36,48 @@ impl Directory {
         }
         Ok(out)
     }
+}
 
-    /// mkdirat(2) of `path` under this directory: `Ok` if its mount lets
-    /// the guest change it, else the error Linux gives under a read-only
-    /// mount (`exist`, the parent's `noent` or `notdir`, else `rofs`).
-    pub fn check_mkdir(&self, path: &str) -> Result<(), Errno> {
-        self.check(|| readonly::mkdir(self, path))
-    }
+/// The path calls' rules (`vfd_core::fs`) over a host directory: lookups
+/// and changes through cap-std, which keeps every path inside the mount.
+impl vfd_core::fs::Dir for Directory {
+    type Stat = cap_std::fs::Metadata;
 
-    /// unlinkat(2) of `path`: under a read-only mount, the parent's errors,
-    /// then `isdir` for `.` and `..`, else `rofs`, even for a missing name.
-    pub fn check_unlink(&self, path: &str) -> Result<(), Errno> {
-        self.check(|| readonly::unlink(self, path))
-    }
-
-    /// unlinkat(2) with AT_REMOVEDIR of `path`: under a read-only mount,
-    /// the parent's errors, then `inval` for `.` and `notempty` for `..`,
-    /// else `rofs`, even for a missing name.
-    pub fn check_remove_dir(&self, path: &str) -> Result<(), Errno> {
-        self.check(|| readonly::remove_dir(self, path))
-    }
-
-    /// renameat(2) of `path` to `to_path` under `to` (in the same mount):
-    /// under a read-only mount, the errors of both parents, then `busy` for
-    /// `.` and `..`, else `rofs`, even for a missing name.
-    pub fn check_rename(&self, path: &str, to: &Directory, to_path: &str) -> Result<(), Errno> {
-        self.check(|| readonly::rename(self, path, to, to_path))
-    }
-
-    /// `Ok` under a writable mount, else the `refusal` of the read-only one.
-    fn check(&self, refusal: impl FnOnce() -> Errno) -> Result<(), Errno> {
-        if self.writable {
-            Ok(())
+    fn stat(&self, rel: &str, follow: bool) -> Result<Self::Stat, CoreErrno> {
+        let meta = if follow {
+            self.dir.metadata(rel)
         } else {
-            Err(refusal())
-        }
+            self.dir.symlink_metadata(rel)
+        };
+        meta.map_err(from_io)
+    }
+
+    fn stat_is_dir(stat: &Self::Stat) -> bool {
+        stat.is_dir()
+    }
+
+    fn writable(&self) -> bool {
+        self.writable
+    }
+
+    fn mount(&self) -> usize {
+        self.mount
+    }
+
+    fn mkdir(&self, rel: &str) -> Result<(), CoreErrno> {
+        self.dir.create_dir(rel).map_err(from_io)
+    }
+
+    fn unlink(&self, rel: &str) -> Result<(), CoreErrno> {
+        self.dir.remove_file(rel).map_err(from_io)
+    }
+
+    fn remove_dir(&self, rel: &str) -> Result<(), CoreErrno> {
+        self.dir.remove_dir(rel).map_err(from_io)
+    }
+
+    fn rename(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), CoreErrno> {
+        self.dir.rename(rel, &to.dir, to_rel).map_err(from_io)
     }
 }
 

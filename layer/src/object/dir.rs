@@ -1,8 +1,9 @@
 //! Directories: a preopen (a mount) or a directory opened under one.
 
 use super::{File, Object, file_type_of, fs_stat};
-use crate::bindings::{DirEntry, Errno, FileStat, OpenFlags};
+use crate::bindings::{DirEntry, Errno, FileStat, FileType, OpenFlags};
 use crate::errno;
+use vfd_core::Errno as CoreErrno;
 use wasip2::filesystem::types::{
     Descriptor, DescriptorFlags, DescriptorType, ErrorCode, PathFlags,
 };
@@ -52,26 +53,10 @@ impl Dir {
 
     /// fstatat(2) of `path` under this directory.
     pub fn stat_at(&self, path: &str, follow: bool) -> Result<FileStat, Errno> {
-        let flags = if follow {
-            PathFlags::SYMLINK_FOLLOW
-        } else {
-            PathFlags::empty()
-        };
+        let flags = path_flags(follow);
         let stat = self.fd.stat_at(flags, path).map_err(errno::fs)?;
         let hash = self.fd.metadata_hash_at(flags, path).map_err(errno::fs)?;
         Ok(super::stat_of(&stat, hash.lower))
-    }
-
-    /// Whether `path` exists and is a directory, following a final symlink
-    /// or not.
-    pub fn is_dir(&self, path: &str, follow: bool) -> Result<bool, Errno> {
-        let flags = if follow {
-            PathFlags::SYMLINK_FOLLOW
-        } else {
-            PathFlags::empty()
-        };
-        let stat = self.fd.stat_at(flags, path).map_err(errno::fs)?;
-        Ok(stat.type_ == DescriptorType::Directory)
     }
 
     /// Whether `path` names a symlink itself.
@@ -84,6 +69,62 @@ impl Dir {
     /// fstat(2).
     pub fn stat(&self) -> Result<FileStat, Errno> {
         fs_stat(&self.fd)
+    }
+}
+
+/// The path calls' rules (`vfd_core::fs`) over a wasi:filesystem
+/// directory, which keeps every path inside its preopen.
+impl vfd_core::fs::Dir for Dir {
+    type Stat = FileStat;
+
+    fn stat(&self, rel: &str, follow: bool) -> Result<FileStat, CoreErrno> {
+        Ok(self.stat_at(rel, follow)?)
+    }
+
+    fn stat_is_dir(stat: &FileStat) -> bool {
+        stat.file_type == FileType::Directory
+    }
+
+    /// One `stat-at`, without the metadata hash `stat` adds for the inode.
+    fn is_dir(&self, rel: &str, follow: bool) -> Result<bool, CoreErrno> {
+        let stat = self
+            .fd
+            .stat_at(path_flags(follow), rel)
+            .map_err(errno::fs)?;
+        Ok(stat.type_ == DescriptorType::Directory)
+    }
+
+    fn writable(&self) -> bool {
+        self.writable
+    }
+
+    fn mount(&self) -> usize {
+        self.mount
+    }
+
+    fn mkdir(&self, rel: &str) -> Result<(), CoreErrno> {
+        Ok(self.fd.create_directory_at(rel).map_err(errno::fs)?)
+    }
+
+    fn unlink(&self, rel: &str) -> Result<(), CoreErrno> {
+        Ok(self.fd.unlink_file_at(rel).map_err(errno::fs)?)
+    }
+
+    fn remove_dir(&self, rel: &str) -> Result<(), CoreErrno> {
+        Ok(self.fd.remove_directory_at(rel).map_err(errno::fs)?)
+    }
+
+    fn rename(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), CoreErrno> {
+        Ok(self.fd.rename_at(rel, &to.fd, to_rel).map_err(errno::fs)?)
+    }
+}
+
+/// The lookup flags of a call that follows a final symlink or not.
+fn path_flags(follow: bool) -> PathFlags {
+    if follow {
+        PathFlags::SYMLINK_FOLLOW
+    } else {
+        PathFlags::empty()
     }
 }
 

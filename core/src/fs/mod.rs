@@ -1,0 +1,57 @@
+//! The path calls (`openat`'s lookup, `mkdirat`, `unlinkat`, `renameat`,
+//! `fstatat`, `chdir`): the order of their checks and their trailing-slash
+//! rules, as Linux has them, written once over [`Dir`], what a build's
+//! directory object can do.
+//!
+//! The host library implements [`Dir`] with cap-std (host directories),
+//! the wasm layer with `wasi:filesystem` descriptors; both resolve a path
+//! inside its mount, so these rules never see a path that leads out.
+
+mod at;
+pub mod readonly;
+#[cfg(test)]
+mod tests;
+
+pub use at::{chdir, mkdir_at, remove_dir_at, rename_at, resolve, stat_at, unlink_at};
+
+use crate::Errno;
+
+/// A directory as the path calls need it: the lookups and changes the
+/// rules are written against, each relative to the directory (a path
+/// never leads out of its mount: that is the implementation's guarantee).
+pub trait Dir {
+    /// What a lookup of a path returns (the build's `stat`).
+    type Stat;
+
+    /// stat(2) of `rel` (`follow`) or lstat(2) (not following a final
+    /// symlink).
+    fn stat(&self, rel: &str, follow: bool) -> Result<Self::Stat, Errno>;
+
+    /// Whether a [`stat`](Dir::stat) result is a directory.
+    fn stat_is_dir(stat: &Self::Stat) -> bool;
+
+    /// False under a read-only mount: every change is refused as Linux
+    /// refuses it under a read-only bind mount (see [`readonly`]).
+    fn writable(&self) -> bool;
+
+    /// Which mount the directory lies in: a rename between two is `EXDEV`.
+    fn mount(&self) -> usize;
+
+    /// mkdirat(2) of `rel`.
+    fn mkdir(&self, rel: &str) -> Result<(), Errno>;
+
+    /// unlinkat(2) of `rel`, a name that is not a directory.
+    fn unlink(&self, rel: &str) -> Result<(), Errno>;
+
+    /// unlinkat(2) with `AT_REMOVEDIR` of `rel`, with no trailing slash.
+    fn remove_dir(&self, rel: &str) -> Result<(), Errno>;
+
+    /// renameat(2) of `rel` to `to_rel` under `to` (in the same mount),
+    /// neither with a trailing slash.
+    fn rename(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), Errno>;
+
+    /// Whether `rel` names a directory, following a final symlink or not.
+    fn is_dir(&self, rel: &str, follow: bool) -> Result<bool, Errno> {
+        Ok(Self::stat_is_dir(&self.stat(rel, follow)?))
+    }
+}
