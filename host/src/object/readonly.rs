@@ -49,8 +49,6 @@ struct Split<'a> {
     /// Everything before the last component (`.` if there is nothing).
     parent: &'a Path,
     last: Last,
-    /// The path without its trailing slashes.
-    name: &'a Path,
     /// Whether slashes follow the last component (`new/`).
     trailing_slash: bool,
 }
@@ -78,7 +76,6 @@ fn split(path: &OsStr) -> Split<'_> {
     Split {
         parent: path_of(parent),
         last,
-        name: path_of(if name.is_empty() { b"." } else { name }),
         trailing_slash: end < bytes.len() && end > 0,
     }
 }
@@ -619,16 +616,15 @@ mod tests {
             (
                 s.parent.to_str().unwrap().to_owned(),
                 s.last,
-                s.name.to_str().unwrap().to_owned(),
                 s.trailing_slash,
             )
         };
-        let n = |p: &str, l, name: &str, t| (p.to_owned(), l, name.to_owned(), t);
-        assert_eq!(s("f"), n(".", Last::Normal, "f", false));
-        assert_eq!(s("a//b//"), n("a", Last::Normal, "a//b", true));
-        assert_eq!(s("a/b/."), n("a/b", Last::Dot, "a/b/.", false));
-        assert_eq!(s("../.."), n("..", Last::DotDot, "../..", false));
-        assert_eq!(s("."), n(".", Last::Dot, ".", false));
-        assert_eq!(s("/x"), n("/", Last::Normal, "/x", false));
+        let n = |p: &str, l, t| (p.to_owned(), l, t);
+        assert_eq!(s("f"), n(".", Last::Normal, false));
+        assert_eq!(s("a//b//"), n("a", Last::Normal, true));
+        assert_eq!(s("a/b/."), n("a/b", Last::Dot, false));
+        assert_eq!(s("../.."), n("..", Last::DotDot, false));
+        assert_eq!(s("."), n(".", Last::Dot, false));
+        assert_eq!(s("/x"), n("/", Last::Normal, false));
     }
 }
