@@ -15,6 +15,11 @@
 //!   trailing-slash rules and the answers under a read-only mount, over a
 //!   small [`fs::Dir`] trait each build implements;
 //! - [`io`]: the offset rules of the I/O calls;
+//! - [`handles`]: owning and borrowing wrappers, and the staleness rule
+//!   that keeps them off a number reused behind them;
+//! - [`poll`]: poll(2)'s argument rules (the limit, switched-off and
+//!   unknown entries);
+//! - [`net`]: the socket calls' address syntax and creation flags;
 //! - [`errno`]: the errno vocabulary with its names, Linux and WASI numbers
 //!   and messages, and [`errno_conversions!`] for generated bindings;
 //! - [`limits`]: the limits, as named constants.
@@ -25,9 +30,12 @@
 
 pub mod errno;
 pub mod fs;
+pub mod handles;
 pub mod io;
 pub mod limits;
+pub mod net;
 pub mod paths;
+pub mod poll;
 pub mod table;
 
 pub use errno::Errno;

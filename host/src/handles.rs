@@ -1,27 +1,22 @@
 //! The `handles` interface: owned and borrowed wrappers around numbers.
 //!
-//! A wrapper remembers the open description its number referred to when it
-//! was made (a `Weak`, so it does not keep the description alive). Every
-//! call first checks that the number still refers to it: a number closed
-//! and reused since is left alone, so a double close through a wrapper can
-//! never close an unrelated file.
+//! The staleness rule (a number closed and reused behind a wrapper is left
+//! alone, so a double close through a wrapper can never close an unrelated
+//! file) is `vfd_core::handles`; this module keeps the wrappers in the
+//! store's resource table and reports stale uses in dev mode.
 
 use crate::VfdCtx;
 use crate::bindings::vfd::posix::descriptors::Host as _;
 use crate::bindings::vfd::posix::handles::{Host, HostFile};
 use crate::bindings::{Errno, Whence};
 use crate::description::Description;
-use std::sync::{Arc, Weak};
-use vfd_core::limits::MAX_HANDLES;
+use std::sync::Arc;
+use vfd_core::handles::OnDrop;
 use wasmtime::component::Resource;
 
 /// The host side of a guest's `file` resource.
 #[derive(Debug)]
-pub struct Handle {
-    fd: u32,
-    desc: Weak<Description>,
-    owns: bool,
-}
+pub struct Handle(vfd_core::handles::Handle<Arc<Description>>);
 
 impl VfdCtx {
     fn handle(&self, h: &Resource<Handle>) -> Result<&Handle, Errno> {
@@ -33,18 +28,15 @@ impl VfdCtx {
     /// The wrapper's number, if it still refers to the wrapper's
     /// description; else `badf`, reported in dev mode.
     fn current(&self, h: &Resource<Handle>, call: &str) -> Result<u32, Errno> {
-        let handle = self.handle(h)?;
-        let fd = handle.fd;
-        if self.is_current(handle) {
-            Ok(fd)
-        } else {
+        let handle = &self.handle(h)?.0;
+        let current = handle.current(&self.table).inspect_err(|_| {
             self.warn(
                 call,
-                fd,
+                handle.fd(),
                 "the wrapper's descriptor was closed (and maybe reused) behind it",
             );
-            Err(Errno::Badf)
-        }
+        });
+        Ok(current?)
     }
 
     /// A write through the wrapper, checked as `file.write` checks it,
@@ -56,11 +48,6 @@ impl VfdCtx {
         let fd = self.current(h, "file.write")?;
         self.pending_write(fd, None)
     }
-
-    fn is_current(&self, handle: &Handle) -> bool {
-        self.desc(handle.fd)
-            .is_ok_and(|d| Arc::as_ptr(d) == Weak::as_ptr(&handle.desc))
-    }
 }
 
 impl Host for VfdCtx {}
@@ -69,26 +56,21 @@ impl crate::bindings::vfd::posix::types::Host for VfdCtx {}
 
 impl HostFile for VfdCtx {
     fn wrap(&mut self, fd: u32, closefd: bool) -> Result<Resource<Handle>, Errno> {
-        let desc = Arc::downgrade(self.desc(fd)?);
-        if self.handle_count >= MAX_HANDLES {
-            return Err(Errno::Mfile);
-        }
-        let handle = Handle {
-            fd,
-            desc,
-            owns: closefd,
-        };
-        let resource = self.handles.push(handle).map_err(|_| Errno::Nomem)?;
+        let handle = vfd_core::handles::Handle::wrap(&self.table, fd, closefd, self.handle_count)?;
+        let resource = self
+            .handles
+            .push(Handle(handle))
+            .map_err(|_| Errno::Nomem)?;
         self.handle_count += 1;
         Ok(resource)
     }
 
     fn fd(&mut self, h: Resource<Handle>) -> u32 {
-        self.handle(&h).map(|h| h.fd).unwrap_or(u32::MAX)
+        self.handle(&h).map(|h| h.0.fd()).unwrap_or(u32::MAX)
     }
 
     fn owns_fd(&mut self, h: Resource<Handle>) -> bool {
-        self.handle(&h).is_ok_and(|h| h.owns)
+        self.handle(&h).is_ok_and(|h| h.0.owns())
     }
 
     fn read(&mut self, h: Resource<Handle>, len: u32) -> Result<Vec<u8>, Errno> {
@@ -107,29 +89,22 @@ impl HostFile for VfdCtx {
     }
 
     fn detach(&mut self, h: Resource<Handle>) -> u32 {
-        match self.handles.get_mut(&h) {
-            Ok(handle) => {
-                handle.owns = false;
-                handle.fd
-            }
-            Err(_) => u32::MAX,
-        }
+        self.handle(&h).map(|h| h.0.detach()).unwrap_or(u32::MAX)
     }
 
     fn drop(&mut self, h: Resource<Handle>) -> wasmtime::Result<()> {
         let handle = self.handles.delete(h)?;
         self.handle_count -= 1;
-        if !handle.owns {
-            return Ok(());
-        }
-        if self.is_current(&handle) {
-            self.close(handle.fd).ok();
-        } else {
-            self.warn(
+        match handle.0.on_drop(&self.table) {
+            OnDrop::Keep => {}
+            OnDrop::Close(fd) => {
+                self.close(fd).ok();
+            }
+            OnDrop::RefuseStale(fd) => self.warn(
                 "file.drop",
-                handle.fd,
+                fd,
                 "stale close refused: the number no longer refers to the wrapped file",
-            );
+            ),
         }
         Ok(())
     }

@@ -7,14 +7,12 @@ use crate::description::Description;
 use crate::object::Object;
 use std::sync::Arc;
 
-/// The status flags a new pipe or socket may start with: `nonblock`. Like
-/// `pipe2`, `socket` and `accept4` on Linux, `append` is `inval` here (it
-/// can still be set later with `set-status-flags`).
+/// Whether a new pipe or socket is non-blocking, by the rule of
+/// `vfd_core::net::creation_status` (`append` is `inval`).
 pub(crate) fn nonblock_only(status: StatusFlags) -> Result<bool, Errno> {
-    if status.contains(StatusFlags::APPEND) {
-        return Err(Errno::Inval);
-    }
-    Ok(status.contains(StatusFlags::NONBLOCK))
+    let append = status.contains(StatusFlags::APPEND);
+    let nonblock = status.contains(StatusFlags::NONBLOCK);
+    Ok(vfd_core::net::creation_status(append, nonblock)?)
 }
 
 impl Host for VfdCtx {

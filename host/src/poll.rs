@@ -5,29 +5,23 @@ use crate::bindings::Errno;
 use crate::bindings::vfd::posix::poll::{Events, Host, PollFd, Revents};
 use rustix::event::{PollFd as HostPollFd, PollFlags, Timespec};
 use std::time::{Duration, Instant};
+use vfd_core::poll::{self as rules, Entry};
 
 impl Host for VfdCtx {
     fn poll(&mut self, fds: Vec<PollFd>, timeout_ms: i32) -> Result<Vec<Revents>, Errno> {
-        // Linux refuses more entries than RLIMIT_NOFILE.
-        if fds.len() > self.table.max_fds() as usize {
-            return Err(Errno::Inval);
-        }
+        rules::check_len(&self.table, fds.len())?;
         let mut out = vec![Revents::empty(); fds.len()];
         let mut host = Vec::with_capacity(fds.len());
         let mut slots = Vec::with_capacity(fds.len());
         let mut invalid = false;
         for (i, p) in fds.iter().enumerate() {
-            // A negative fd (as C sees the number) is skipped, as poll(2)
-            // does: callers use it to switch an entry off.
-            if (p.fd as i32) < 0 {
-                continue;
-            }
-            match self.desc(p.fd) {
-                Ok(d) => {
+            match rules::entry(&self.table, p.fd) {
+                Entry::Off => {}
+                Entry::Open(d) => {
                     host.push(HostPollFd::new(&d.object, host_events(p.events)));
                     slots.push(i);
                 }
-                Err(_) => {
+                Entry::Invalid => {
                     out[i] = Revents::NVAL;
                     invalid = true;
                 }

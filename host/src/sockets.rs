@@ -12,12 +12,7 @@ use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
-
-/// An `ip:port` string from the guest; anything else (names included) is
-/// `inval`.
-fn parse_addr(address: &str) -> Result<SocketAddr, Errno> {
-    address.parse().map_err(|_| Errno::Inval)
-}
+use vfd_core::net::parse_addr;
 
 fn family(addr: &SocketAddr) -> AddressFamily {
     match addr {

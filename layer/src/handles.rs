@@ -1,10 +1,8 @@
 //! The `handles` interface: owned and borrowed wrappers around numbers.
 //!
-//! A wrapper remembers the open description its number referred to when it
-//! was made (a `Weak`, so it does not keep the description alive). Every
-//! call first checks that the number still refers to it: a number closed
-//! and reused since is left alone, so a double close through a wrapper can
-//! never close an unrelated file. The same rule as the host build's.
+//! The staleness rule (a number closed and reused behind a wrapper is left
+//! alone, so a double close through a wrapper can never close an unrelated
+//! file) is `vfd_core::handles`, as in the host build.
 
 use crate::Layer;
 use crate::bindings::exports::vfd::posix::descriptors::Guest as Descriptors;
@@ -13,8 +11,8 @@ use crate::bindings::{Errno, Whence};
 use crate::description::Description;
 use crate::state;
 use std::cell::Cell;
-use std::rc::{Rc, Weak};
-use vfd_core::limits::MAX_HANDLES;
+use std::rc::Rc;
+use vfd_core::handles::OnDrop;
 
 thread_local! {
     /// How many wrappers are alive.
@@ -23,28 +21,12 @@ thread_local! {
 
 /// The layer's side of a guest's `file` resource.
 #[derive(Debug)]
-pub struct Handle {
-    fd: u32,
-    desc: Weak<Description>,
-    owns: Cell<bool>,
-}
+pub struct Handle(vfd_core::handles::Handle<Rc<Description>>);
 
 impl Handle {
-    /// Whether the wrapper's number still refers to its description.
-    fn is_current(&self) -> bool {
-        state::with(|s| {
-            s.desc(self.fd)
-                .is_ok_and(|d| Rc::as_ptr(d) == Weak::as_ptr(&self.desc))
-        })
-    }
-
     /// The wrapper's number, if it is current; else `badf`.
     fn current(&self) -> Result<u32, Errno> {
-        if self.is_current() {
-            Ok(self.fd)
-        } else {
-            Err(Errno::Badf)
-        }
+        Ok(state::with(|s| self.0.current(&s.table))?)
     }
 }
 
@@ -54,24 +36,18 @@ impl Guest for Layer {
 
 impl GuestFile for Handle {
     fn wrap(fd: u32, closefd: bool) -> Result<File, Errno> {
-        let desc = state::with(|s| s.desc(fd).map(Rc::downgrade))?;
-        if COUNT.get() >= MAX_HANDLES {
-            return Err(Errno::Mfile);
-        }
-        COUNT.set(COUNT.get() + 1);
-        Ok(File::new(Handle {
-            fd,
-            desc,
-            owns: Cell::new(closefd),
-        }))
+        let live = COUNT.get();
+        let handle = state::with(|s| vfd_core::handles::Handle::wrap(&s.table, fd, closefd, live))?;
+        COUNT.set(live + 1);
+        Ok(File::new(Handle(handle)))
     }
 
     fn fd(&self) -> u32 {
-        self.fd
+        self.0.fd()
     }
 
     fn owns_fd(&self) -> bool {
-        self.owns.get()
+        self.0.owns()
     }
 
     fn read(&self, len: u32) -> Result<Vec<u8>, Errno> {
@@ -87,8 +63,7 @@ impl GuestFile for Handle {
     }
 
     fn detach(&self) -> u32 {
-        self.owns.set(false);
-        self.fd
+        self.0.detach()
     }
 }
 
@@ -98,8 +73,8 @@ impl Drop for Handle {
     /// close is refused silently; this build has no dev-mode report).
     fn drop(&mut self) {
         COUNT.set(COUNT.get().saturating_sub(1));
-        if self.owns.get() && self.is_current() {
-            <Layer as Descriptors>::close(self.fd).ok();
+        if let OnDrop::Close(fd) = state::with(|s| self.0.on_drop(&s.table)) {
+            <Layer as Descriptors>::close(fd).ok();
         }
     }
 }

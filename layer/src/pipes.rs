@@ -11,14 +11,16 @@ use crate::description::Description;
 use crate::object::{Object, PipeEnd, SocketEnd};
 use crate::state;
 
-/// The status flags a new pipe or socket may start with: `nonblock`. Like
-/// `pipe2`, `socket` and `accept4` on Linux, `append` is `inval` here (it
-/// can still be set later with `set-status-flags`).
+/// The status flags of a new pipe or socket, by the rule of
+/// `vfd_core::net::creation_status` (`append` is `inval`).
 pub fn nonblock_only(status: StatusFlags) -> Result<StatusFlags, Errno> {
-    if status.contains(StatusFlags::APPEND) {
-        return Err(Errno::Inval);
-    }
-    Ok(status & StatusFlags::NONBLOCK)
+    let append = status.contains(StatusFlags::APPEND);
+    let nonblock = status.contains(StatusFlags::NONBLOCK);
+    Ok(if vfd_core::net::creation_status(append, nonblock)? {
+        StatusFlags::NONBLOCK
+    } else {
+        StatusFlags::empty()
+    })
 }
 
 impl Guest for Layer {

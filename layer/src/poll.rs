@@ -21,6 +21,7 @@ use crate::description::Description;
 use crate::object::pipe::Pipe;
 use crate::object::{End, Object, Stdio};
 use crate::state;
+use vfd_core::poll::{self as rules, Entry};
 use wasip2::clocks::monotonic_clock;
 use wasip2::io::poll::Pollable;
 
@@ -118,10 +119,7 @@ fn pair_revents((readable, writable, hup): (bool, bool, bool), events: Events) -
 impl Guest for Layer {
     fn poll(fds: Vec<PollFd>, timeout_ms: i32) -> Result<Vec<Revents>, Errno> {
         state::with(|s| {
-            // Linux refuses more entries than RLIMIT_NOFILE.
-            if fds.len() > s.table.max_fds() as usize {
-                return Err(Errno::Inval);
-            }
+            rules::check_len(&s.table, fds.len())?;
             let deadline = u64::try_from(timeout_ms)
                 .ok()
                 .map(|ms| monotonic_clock::now().saturating_add(ms * 1_000_000));
@@ -132,19 +130,15 @@ impl Guest for Layer {
                 let mut out = vec![Revents::empty(); fds.len()];
                 let mut watches = Vec::with_capacity(fds.len());
                 for (i, p) in fds.iter().enumerate() {
-                    // A negative fd (as C sees the number) is skipped, as
-                    // poll(2) does: callers use it to switch an entry off.
-                    if (p.fd as i32) < 0 {
-                        continue;
-                    }
-                    match s.desc(p.fd) {
-                        Ok(d) => {
+                    match rules::entry(&s.table, p.fd) {
+                        Entry::Off => {}
+                        Entry::Open(d) => {
                             let w = watch(d, p.events);
                             out[i] = w.revents();
                             watches.push(w);
                         }
                         // An unknown fd is ready at once, with `nval`.
-                        Err(_) => out[i] = Revents::NVAL,
+                        Entry::Invalid => out[i] = Revents::NVAL,
                     }
                 }
                 let any = out.iter().any(|r| !r.is_empty());

@@ -9,11 +9,11 @@ use crate::Layer;
 use crate::bindings::exports::vfd::posix::sockets::{Guest, ShutdownHow};
 use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::object::socket::parse_addr;
 use crate::object::{NetSocket, Object};
 use crate::pipes::nonblock_only;
 use crate::state::{self, State};
 use std::rc::Rc;
+use vfd_core::net::parse_addr;
 
 impl State {
     fn insert_socket(

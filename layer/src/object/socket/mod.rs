@@ -9,8 +9,6 @@ mod addr;
 mod tcp;
 mod udp;
 
-pub use addr::parse_addr;
-
 use crate::bindings::exports::vfd::posix::poll::{Events, Revents};
 use crate::bindings::{Errno, FileType};
 use crate::errno;
