@@ -168,12 +168,8 @@ impl Host for VfdCtx {
     }
 
     fn open_at(&mut self, dir: u32, path: String, flags: OpenFlags) -> Result<u32, Errno> {
-        // Linux's order: flag errors, then a free number, then the path;
-        // so a full table creates and truncates nothing.
-        if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
-            return Err(Errno::Inval);
-        }
-        self.table.check_room()?;
+        let directory = flags.contains(OpenFlags::DIRECTORY);
+        rules::check_open(&self.table, directory, flags.contains(OpenFlags::CREATE))?;
         let at = self.resolve(dir, &path)?;
         let object = object::open(at.root, &at.rel, flags)?;
         let desc = Arc::new(Description::new(

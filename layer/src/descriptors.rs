@@ -11,7 +11,7 @@ use crate::bindings::{
     AccessMode, DirEntry, Errno, FdFlags, FileStat, OpenFlags, StatusFlags, Whence,
 };
 use crate::description::Description;
-use crate::object::Dir;
+use crate::object::Directory;
 use crate::readonly;
 use crate::state::{self, State};
 use vfd_core::fs as rules;
@@ -21,12 +21,8 @@ use vfd_core::paths::AT_FDCWD;
 impl State {
     /// openat(2).
     pub fn open_at(&mut self, dir: u32, path: &str, flags: OpenFlags) -> Result<u32, Errno> {
-        // Linux's order: flag errors, then a free number, then the path;
-        // so a full table creates and truncates nothing.
-        if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
-            return Err(Errno::Inval);
-        }
-        self.check_room()?;
+        let directory = flags.contains(OpenFlags::DIRECTORY);
+        rules::check_open(&self.table, directory, flags.contains(OpenFlags::CREATE))?;
         let at = self.resolve(dir, path)?;
         let mut host_flags = flags;
         if !at.root.writable
@@ -204,7 +200,7 @@ impl Guest for Layer {
     }
 
     fn chdir(path: String) -> Result<(), Errno> {
-        state::with(|s| Ok(rules::chdir::<_, Dir>(&s.mounts, &mut s.cwd, &path)?))
+        state::with(|s| Ok(rules::chdir::<_, Directory>(&s.mounts, &mut s.cwd, &path)?))
     }
 
     fn getcwd() -> String {

@@ -19,7 +19,7 @@ use crate::bindings::Errno;
 use crate::bindings::exports::vfd::posix::poll::{Events, Guest, PollFd, Revents};
 use crate::description::Description;
 use crate::object::pipe::Pipe;
-use crate::object::{End, Object, Stdio};
+use crate::object::{End, Object, StdioStream};
 use crate::state;
 use vfd_core::poll::{self as rules, Entry};
 use wasip2::clocks::monotonic_clock;
@@ -72,8 +72,8 @@ fn watch(d: &Description, events: Events) -> Watch {
         Object::SocketPair(s) => Watch::ready(pair_revents(s.readiness(), events)),
         Object::Stdio(s) => {
             let flag = match s {
-                Stdio::In(_) => asked(events, true, false),
-                Stdio::Out(..) => asked(events, false, true),
+                StdioStream::In(_) => asked(events, true, false),
+                StdioStream::Out(..) => asked(events, false, true),
             };
             let mut w = Watch::ready(Revents::empty());
             if !flag.is_empty() {
@@ -81,7 +81,7 @@ fn watch(d: &Description, events: Events) -> Watch {
             }
             w
         }
-        Object::Net(n) => n.watch(events),
+        Object::Socket(n) => n.watch(events),
     }
 }
 

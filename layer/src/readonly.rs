@@ -11,13 +11,13 @@
 //! `create`); here those cases get the nearest answer below.
 
 use crate::bindings::{Errno, FileType, OpenFlags};
-use crate::object::Dir;
+use crate::object::Directory;
 use vfd_core::paths::split_last;
 
 /// The lookup of the parent that every path call starts with: `noent`,
 /// `notdir`, `loop`, `acces`... come before anything about the last
 /// component.
-fn parent(at: &Dir, path: &str) -> Result<(), Errno> {
+fn parent(at: &Directory, path: &str) -> Result<(), Errno> {
     let (parent, _) = split_last(path);
     at.stat_at(&format!("{parent}/."), true).map(drop)
 }
@@ -29,7 +29,7 @@ fn is_dot(name: &str) -> bool {
 /// open(2) with `create`, `truncate` or write access under a read-only
 /// mount: the error Linux gives, or `Ok` when it would open the file
 /// (read-only, since `create` found it there and nothing is to be written).
-pub fn check_open(at: &Dir, path: &str, flags: OpenFlags) -> Result<(), Errno> {
+pub fn check_open(at: &Directory, path: &str, flags: OpenFlags) -> Result<(), Errno> {
     if flags.contains(OpenFlags::CREATE) {
         return check_create(at, path, flags);
     }
@@ -46,7 +46,7 @@ pub fn check_open(at: &Dir, path: &str, flags: OpenFlags) -> Result<(), Errno> {
 /// the name itself, which would be created (`rofs`) unless it exists. A
 /// symlink is followed unless `exclusive` or `nofollow` say otherwise; a
 /// dangling one would have its target created (`rofs`).
-fn check_create(at: &Dir, path: &str, flags: OpenFlags) -> Result<(), Errno> {
+fn check_create(at: &Directory, path: &str, flags: OpenFlags) -> Result<(), Errno> {
     parent(at, path)?;
     let (_, name) = split_last(path);
     let dot = is_dot(name);

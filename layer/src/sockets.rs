@@ -22,7 +22,7 @@ impl State {
         flags: FdFlags,
         status: StatusFlags,
     ) -> Result<u32, Errno> {
-        let desc = Description::new(Object::Net(socket), AccessMode::ReadWrite, status);
+        let desc = Description::new(Object::Socket(socket), AccessMode::ReadWrite, status);
         self.insert(desc, flags.contains(FdFlags::CLOEXEC))
     }
 
@@ -31,7 +31,7 @@ impl State {
     fn socket(&self, fd: u32) -> Result<Rc<Description>, Errno> {
         let desc = self.desc(fd)?.clone();
         match desc.object {
-            Object::Net(_) | Object::SocketPair(_) => Ok(desc),
+            Object::Socket(_) | Object::SocketPair(_) => Ok(desc),
             _ => Err(Errno::Notsock),
         }
     }
@@ -45,7 +45,7 @@ fn on_socket<T>(
 ) -> Result<T, Errno> {
     let desc = state::with(|s| s.socket(fd))?;
     match &desc.object {
-        Object::Net(n) => net(n, &desc),
+        Object::Socket(n) => net(n, &desc),
         Object::SocketPair(p) => pair(p),
         _ => Err(Errno::Notsock),
     }
@@ -87,7 +87,7 @@ impl Guest for Layer {
         state::with(|s| {
             let listener = s.socket(fd)?;
             s.check_room()?;
-            let Object::Net(n) = &listener.object else {
+            let Object::Socket(n) = &listener.object else {
                 // A socket pair end is connected, never listening.
                 return Err(Errno::Inval);
             };

@@ -7,7 +7,7 @@
 
 use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::object::{Dir, Object, Stdio, Which};
+use crate::object::{Directory, Object, Stdio, StdioStream};
 use std::cell::RefCell;
 use std::rc::Rc;
 use vfd_core::limits::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
@@ -27,7 +27,7 @@ pub struct State {
     /// build.
     pub table: Table<Rc<Description>>,
     /// The preopens, by guest path.
-    pub mounts: Mounts<Dir>,
+    pub mounts: Mounts<Directory>,
     /// The current directory, an absolute logical path.
     pub cwd: String,
     /// The last number handed out as a pipe's or socket's inode.
@@ -51,17 +51,17 @@ pub fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
 impl State {
     fn new() -> State {
         let mut table = Table::new(max_fds());
-        for (fd, which) in [Which::Stdin, Which::Stdout, Which::Stderr]
+        for (fd, which) in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr]
             .into_iter()
             .enumerate()
         {
-            let access = if which == Which::Stdin {
+            let access = if which == Stdio::Stdin {
                 AccessMode::ReadOnly
             } else {
                 AccessMode::WriteOnly
             };
             let desc = Description::new(
-                Object::Stdio(Stdio::new(which)),
+                Object::Stdio(StdioStream::new(which)),
                 access,
                 StatusFlags::empty(),
             );
@@ -74,7 +74,7 @@ impl State {
             .into_iter()
             .enumerate()
         {
-            mounts.add(&name, Dir::preopen(fd, i));
+            mounts.add(&name, Directory::preopen(fd, i));
         }
         State {
             table,
@@ -127,8 +127,8 @@ impl State {
 
     /// Resolve `path` for an `-at` call (`vfd_core::fs::resolve`): the
     /// directory at `dir` is looked up only for a relative path.
-    pub fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Dir>, Errno> {
-        let dir_of = |fd| -> Result<&Dir, vfd_core::Errno> {
+    pub fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Directory>, Errno> {
+        let dir_of = |fd| -> Result<&Directory, vfd_core::Errno> {
             let found = self.desc(fd).and_then(|d| d.object.as_dir());
             found.map_err(vfd_core::Errno::from)
         };

@@ -4,6 +4,7 @@
 use super::{Dir, readonly};
 use crate::Errno;
 use crate::paths::{self, AT_FDCWD, Mounts, Resolved, parent_of, trim_trailing_slashes};
+use crate::table::Table;
 use core::borrow::Borrow;
 
 /// Where an `-at` call's `path` leads: an absolute path through the
@@ -46,6 +47,20 @@ where
             mount_point: false,
         })
     }
+}
+
+/// openat(2)'s checks before its path is looked at, in Linux's order: the
+/// flags (`O_DIRECTORY | O_CREAT` is `EINVAL`, as since Linux 6.4), then a
+/// free number (`EMFILE`), so that a full table creates and truncates
+/// nothing.
+///
+/// # References
+/// - [Linux `open(2)`](https://man7.org/linux/man-pages/man2/open.2.html)
+pub fn check_open<T>(table: &Table<T>, directory: bool, create: bool) -> Result<(), Errno> {
+    if directory && create {
+        return Err(Errno::Inval);
+    }
+    table.check_room()
 }
 
 /// fstatat(2) of a resolved path. A trailing slash makes Linux follow a

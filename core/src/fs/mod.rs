@@ -12,7 +12,7 @@ pub mod readonly;
 #[cfg(test)]
 mod tests;
 
-pub use at::{chdir, mkdir_at, remove_dir_at, rename_at, resolve, stat_at, unlink_at};
+pub use at::{chdir, check_open, mkdir_at, remove_dir_at, rename_at, resolve, stat_at, unlink_at};
 
 use crate::Errno;
 

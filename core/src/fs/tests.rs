@@ -611,3 +611,16 @@ fn read_only_calls_fail_as_on_linux_and_change_nothing() {
     let after = ro.tree.borrow().clone().into_keys().collect::<Vec<_>>();
     assert_eq!(after, before, "the read-only tree changed");
 }
+
+#[test]
+fn open_checks_its_flags_then_the_table_before_the_path() {
+    // Linux: O_DIRECTORY|O_CREAT is EINVAL even with no free number; a
+    // full table is EMFILE before any lookup (so nothing is created).
+    let mut table = crate::table::Table::new(1);
+    assert_eq!(check_open(&table, true, true), Err(Errno::Inval));
+    assert_eq!(check_open(&table, false, true), Ok(()));
+    table.insert((), false).unwrap();
+    assert_eq!(check_open(&table, true, true), Err(Errno::Inval));
+    assert_eq!(check_open(&table, false, true), Err(Errno::Mfile));
+    assert_eq!(check_open(&table, true, false), Err(Errno::Mfile));
+}

@@ -10,7 +10,7 @@ use wasip2::filesystem::types::{
 
 /// A wasi:filesystem directory descriptor, and where it lies.
 #[derive(Debug)]
-pub struct Dir {
+pub struct Directory {
     /// The descriptor: paths relative to it cannot leave its preopen.
     pub fd: Descriptor,
     /// False under a read-only preopen (one the runtime gave without
@@ -22,13 +22,13 @@ pub struct Dir {
     pub mount: usize,
 }
 
-impl Dir {
+impl Directory {
     /// A preopen given by the runtime, as mount number `mount`.
-    pub fn preopen(fd: Descriptor, mount: usize) -> Dir {
+    pub fn preopen(fd: Descriptor, mount: usize) -> Directory {
         let writable = fd
             .get_flags()
             .is_ok_and(|f| f.contains(DescriptorFlags::MUTATE_DIRECTORY));
-        Dir {
+        Directory {
             fd,
             writable,
             mount,
@@ -74,7 +74,7 @@ impl Dir {
 
 /// The path calls' rules (`vfd_core::fs`) over a wasi:filesystem
 /// directory, which keeps every path inside its preopen.
-impl vfd_core::fs::Dir for Dir {
+impl vfd_core::fs::Dir for Directory {
     type Stat = FileStat;
 
     fn stat(&self, rel: &str, follow: bool) -> Result<FileStat, CoreErrno> {
@@ -128,7 +128,7 @@ fn path_flags(follow: bool) -> PathFlags {
     }
 }
 
-impl Dir {
+impl Directory {
     /// open(2) of `path` under this directory, with the guest's flags.
     ///
     /// wasi:filesystem resolves the path inside the preopen, refusing `..`
@@ -189,7 +189,7 @@ impl Dir {
         }
         if directory {
             // The runtime refuses `directory` on anything else.
-            return Ok(Object::Dir(Dir {
+            return Ok(Object::Dir(Directory {
                 fd,
                 writable: self.writable,
                 mount: self.mount,

@@ -5,7 +5,7 @@
 //! its position. The open description keeps the offset (see
 //! `Description`), and this module only does positional I/O.
 
-use super::{Dir, fs_stat};
+use super::{Directory, fs_stat};
 use crate::bindings::{Errno, FileStat};
 use crate::errno;
 use std::cell::OnceCell;
@@ -30,14 +30,14 @@ pub struct File {
 /// on every open for reading, which is most opens.
 #[derive(Debug)]
 struct Unsorted {
-    /// Where the directory would lie, as for [`Dir`].
+    /// Where the directory would lie, as for [`Directory`].
     writable: bool,
     mount: usize,
     /// Whether it is a directory, once asked.
     is_dir: OnceCell<bool>,
     /// Once used as a directory: a second descriptor for it (`.` opened
     /// through the first, as wasi has no `dup`).
-    dir: OnceCell<Dir>,
+    dir: OnceCell<Directory>,
 }
 
 impl File {
@@ -73,7 +73,7 @@ impl File {
     }
 
     /// The directory, if the descriptor is one.
-    pub fn as_dir(&self) -> Result<Option<&Dir>, Errno> {
+    pub fn as_dir(&self) -> Result<Option<&Directory>, Errno> {
         let Some(u) = &self.unsorted else {
             return Ok(None);
         };
@@ -92,7 +92,7 @@ impl File {
                 DescriptorFlags::READ,
             )
             .map_err(errno::fs)?;
-        Ok(Some(u.dir.get_or_init(|| Dir {
+        Ok(Some(u.dir.get_or_init(|| Directory {
             fd,
             writable: u.writable,
             mount: u.mount,

@@ -10,11 +10,11 @@ pub mod socket;
 mod stdio;
 mod stream;
 
-pub use dir::Dir;
+pub use dir::Directory;
 pub use file::File;
 pub use pipe::{End, PipeEnd, SocketEnd};
 pub use socket::NetSocket;
-pub use stdio::{Stdio, Which};
+pub use stdio::{Stdio, StdioStream};
 
 use crate::bindings::{Errno, FileStat, FileType, Timestamp};
 use crate::errno;
@@ -26,15 +26,15 @@ pub enum Object {
     /// A file opened through a preopen.
     File(File),
     /// A directory opened through a preopen.
-    Dir(Dir),
+    Dir(Directory),
     /// One of the runtime's standard streams.
-    Stdio(Stdio),
+    Stdio(StdioStream),
     /// One end of a pipe the guest made.
     Pipe(PipeEnd),
     /// One end of a socket pair the guest made.
     SocketPair(SocketEnd),
     /// A TCP or UDP socket over wasi:sockets.
-    Net(NetSocket),
+    Socket(NetSocket),
 }
 
 impl Object {
@@ -46,7 +46,7 @@ impl Object {
 
     /// The directory, if this is one (for the `-at` calls and readdir);
     /// `notdir` if it is not.
-    pub fn as_dir(&self) -> Result<&Dir, Errno> {
+    pub fn as_dir(&self) -> Result<&Directory, Errno> {
         match self {
             Object::Dir(d) => Ok(d),
             Object::File(f) => f.as_dir()?.ok_or(Errno::Notdir),

@@ -11,9 +11,9 @@ use crate::errno;
 use wasip2::io::poll::Pollable;
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
-/// Which standard stream.
+/// Stdio standard stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Which {
+pub enum Stdio {
     /// Standard input.
     Stdin,
     /// Standard output.
@@ -24,20 +24,20 @@ pub enum Which {
 
 /// A standard stream.
 #[derive(Debug)]
-pub enum Stdio {
+pub enum StdioStream {
     /// fd 0.
     In(InputStream),
     /// fd 1 or 2.
-    Out(OutputStream, Which),
+    Out(OutputStream, Stdio),
 }
 
-impl Stdio {
+impl StdioStream {
     /// The runtime's stream `which`.
-    pub fn new(which: Which) -> Stdio {
+    pub fn new(which: Stdio) -> StdioStream {
         match which {
-            Which::Stdin => Stdio::In(wasip2::cli::stdin::get_stdin()),
-            Which::Stdout => Stdio::Out(wasip2::cli::stdout::get_stdout(), which),
-            Which::Stderr => Stdio::Out(wasip2::cli::stderr::get_stderr(), which),
+            Stdio::Stdin => StdioStream::In(wasip2::cli::stdin::get_stdin()),
+            Stdio::Stdout => StdioStream::Out(wasip2::cli::stdout::get_stdout(), which),
+            Stdio::Stderr => StdioStream::Out(wasip2::cli::stderr::get_stderr(), which),
         }
     }
 
@@ -45,7 +45,7 @@ impl Stdio {
     /// wait for data, as on Linux; a non-blocking one with nothing to
     /// read is `again`.
     pub fn read(&self, len: u32, nonblock: bool) -> Result<Vec<u8>, Errno> {
-        let Stdio::In(input) = self else {
+        let StdioStream::In(input) = self else {
             return Err(Errno::Badf);
         };
         if len == 0 {
@@ -67,7 +67,7 @@ impl Stdio {
     /// write(2): a blocking write is made whole, a non-blocking one
     /// writes what the stream takes now (see `stream`).
     pub fn write(&self, data: &[u8], nonblock: bool) -> Result<u32, Errno> {
-        let Stdio::Out(output, _) = self else {
+        let StdioStream::Out(output, _) = self else {
             return Err(Errno::Badf);
         };
         if nonblock {
@@ -80,11 +80,11 @@ impl Stdio {
     /// isatty(3).
     pub fn is_terminal(&self) -> bool {
         match self {
-            Stdio::In(_) => wasip2::cli::terminal_stdin::get_terminal_stdin().is_some(),
-            Stdio::Out(_, Which::Stdout) => {
+            StdioStream::In(_) => wasip2::cli::terminal_stdin::get_terminal_stdin().is_some(),
+            StdioStream::Out(_, Stdio::Stdout) => {
                 wasip2::cli::terminal_stdout::get_terminal_stdout().is_some()
             }
-            Stdio::Out(..) => wasip2::cli::terminal_stderr::get_terminal_stderr().is_some(),
+            StdioStream::Out(..) => wasip2::cli::terminal_stderr::get_terminal_stderr().is_some(),
         }
     }
 
@@ -92,8 +92,8 @@ impl Stdio {
     /// written (stdout, stderr) without blocking.
     pub fn subscribe(&self) -> Pollable {
         match self {
-            Stdio::In(input) => input.subscribe(),
-            Stdio::Out(output, _) => output.subscribe(),
+            StdioStream::In(input) => input.subscribe(),
+            StdioStream::Out(output, _) => output.subscribe(),
         }
     }
 }

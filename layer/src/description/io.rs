@@ -1,15 +1,12 @@
-//! Open descriptions: what `dup` shares.
-//!
-//! In the host build the host kernel keeps the offset and the status flags
-//! behind one host descriptor. Here the objects have no offset of their
-//! own (a wasi:filesystem descriptor is positional), so the description
-//! keeps it: one description, one offset, shared by every duplicate,
-//! moved by `read`, `write` and `seek`, and never by `pread`/`pwrite`.
+//! I/O through an open description: the offset the description keeps
+//! (wasi:filesystem descriptors have none), the access mode and status
+//! flags checked as Linux checks them, and each object's own call.
 
-use crate::bindings::{AccessMode, Errno, FileStat, FileType, StatusFlags, Whence};
+use super::Description;
+use crate::bindings::{Errno, FileStat, FileType, Whence};
 use crate::object::pipe::PipeError;
 use crate::object::{Object, memory_stat};
-use std::cell::Cell;
+use vfd_core::io::{check_span, seek_target};
 use vfd_core::limits::{MAX_OFFSET, MAX_READ_LEN};
 
 /// The largest offset `lseek` gives a regular file: ext4's largest file
@@ -19,58 +16,7 @@ use vfd_core::limits::{MAX_OFFSET, MAX_READ_LEN};
 /// `loff_t`'s limit).
 const MAX_FILE_OFFSET: u64 = ((1 << 32) - 1) * 4096;
 
-/// An open file description, shared (through an `Rc`) by every number that
-/// `dup` made from the same `open`.
-#[derive(Debug)]
-pub struct Description {
-    /// The object.
-    pub object: Object,
-    /// How it was opened (O_ACCMODE).
-    pub access: AccessMode,
-    /// O_APPEND and O_NONBLOCK.
-    status: Cell<StatusFlags>,
-    /// The file offset, for objects that have one.
-    offset: Cell<u64>,
-}
-
 impl Description {
-    /// A description of `object` opened with `access` and `status`.
-    pub fn new(object: Object, access: AccessMode, status: StatusFlags) -> Self {
-        Description {
-            object,
-            access,
-            status: Cell::new(status & (StatusFlags::APPEND | StatusFlags::NONBLOCK)),
-            offset: Cell::new(0),
-        }
-    }
-
-    /// fcntl(2) F_GETFL without the access mode.
-    pub fn status(&self) -> StatusFlags {
-        self.status.get()
-    }
-
-    /// fcntl(2) F_SETFL: only `append` and `nonblock` are kept.
-    pub fn set_status(&self, flags: StatusFlags) {
-        self.status
-            .set(flags & (StatusFlags::APPEND | StatusFlags::NONBLOCK));
-    }
-
-    fn nonblock(&self) -> bool {
-        self.status.get().contains(StatusFlags::NONBLOCK)
-    }
-
-    fn append(&self) -> bool {
-        self.status.get().contains(StatusFlags::APPEND)
-    }
-
-    fn readable(&self) -> bool {
-        self.access != AccessMode::WriteOnly
-    }
-
-    fn writable(&self) -> bool {
-        self.access != AccessMode::ReadOnly
-    }
-
     /// read(2): at most `len` bytes (and at most [`MAX_READ_LEN`]).
     pub fn read(&self, len: u32) -> Result<Vec<u8>, Errno> {
         if !self.readable() {
@@ -94,7 +40,7 @@ impl Description {
                 pipe.read(len as usize, self.nonblock()).map_err(pipe_errno)
             }
             Object::SocketPair(s) => s.read(len as usize, self.nonblock()).map_err(pipe_errno),
-            Object::Net(n) => n.read(len, self.nonblock()),
+            Object::Socket(n) => n.read(len, self.nonblock()),
         }
     }
 
@@ -141,7 +87,7 @@ impl Description {
                 let n = s.write(data, self.nonblock()).map_err(pipe_errno)?;
                 Ok(n as u32)
             }
-            Object::Net(n) => n.write(data, self.nonblock()),
+            Object::Socket(n) => n.write(data, self.nonblock()),
         }
     }
 
@@ -226,7 +172,7 @@ impl Description {
             )),
             Object::Pipe(p) => Ok(memory_stat(FileType::Pipe, p.pipe.borrow().id)),
             Object::SocketPair(s) => Ok(memory_stat(FileType::SocketStream, s.id())),
-            Object::Net(n) => Ok(memory_stat(n.file_type(), n.id())),
+            Object::Socket(n) => Ok(memory_stat(n.file_type(), n.id())),
         }
     }
 
@@ -257,27 +203,6 @@ impl Description {
     }
 }
 
-/// Linux's `rw_verify_area`: an I/O of `count` bytes at `pos` must end
-/// within the largest file offset, else `inval`, before the object is
-/// asked (a read of a directory whose offset is at the end is `inval`,
-/// not `isdir`).
-fn check_span(pos: u64, count: u64) -> Result<(), Errno> {
-    match pos.checked_add(count) {
-        Some(end) if end <= MAX_OFFSET => Ok(()),
-        _ => Err(Errno::Inval),
-    }
-}
-
-/// `base + offset` as lseek(2) computes it: `inval` before 0 or past the
-/// largest file offset (an overflow included).
-fn seek_target(base: u64, offset: i64, max: u64) -> Result<u64, Errno> {
-    let new = i128::from(base) + i128::from(offset);
-    if new < 0 || new > i128::from(max) {
-        return Err(Errno::Inval);
-    }
-    Ok(new as u64)
-}
-
 fn pipe_errno(e: PipeError) -> Errno {
     match e {
         PipeError::Again => Errno::Again,
@@ -290,28 +215,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spans_end_within_the_largest_offset() {
-        assert_eq!(check_span(0, 100), Ok(()));
-        assert_eq!(check_span(MAX_OFFSET, 0), Ok(()));
-        assert_eq!(check_span(MAX_OFFSET, 1), Err(Errno::Inval));
-        assert_eq!(check_span(MAX_OFFSET - 5, 5), Ok(()));
-        assert_eq!(check_span(u64::MAX, 1), Err(Errno::Inval));
-    }
-
-    #[test]
-    fn seek_targets_as_lseek() {
-        let max = MAX_OFFSET;
-        assert_eq!(seek_target(0, 5, max), Ok(5));
-        assert_eq!(seek_target(10, -10, max), Ok(0));
-        assert_eq!(seek_target(10, -11, max), Err(Errno::Inval));
-        assert_eq!(seek_target(0, i64::MAX, max), Ok(MAX_OFFSET));
-        assert_eq!(seek_target(1, i64::MAX, max), Err(Errno::Inval));
-        assert_eq!(seek_target(MAX_OFFSET, i64::MIN, max), Err(Errno::Inval));
-        // Past the end is allowed: the offset is only a number.
-        assert_eq!(seek_target(3, 1 << 40, max), Ok(3 + (1 << 40)));
+    fn regular_files_seek_as_on_ext4() {
         // ext4's largest file, as lseek on ext4 gives it.
         let max = MAX_FILE_OFFSET;
         assert_eq!(seek_target(0, 17_592_186_040_320, max), Ok(max));
-        assert_eq!(seek_target(0, 1 << 44, max), Err(Errno::Inval));
+        assert_eq!(seek_target(0, 1 << 44, max), Err(vfd_core::Errno::Inval));
     }
 }
