@@ -18,6 +18,9 @@ pub const NAME_MAX: usize = 255;
 /// The largest file offset, as Linux's `loff_t` (a signed 64-bit number).
 pub const MAX_OFFSET: u64 = i64::MAX as u64;
 
+/// Linux's limit on the symlinks one lookup follows (`MAXSYMLINKS`).
+pub const MAX_SYMLINKS: usize = 40;
+
 /// The most bytes one `read` or `pread` returns: a guest asking for more
 /// gets a short read, never a host allocation of the size it asked for.
 pub const MAX_READ_LEN: u32 = 1 << 20;

@@ -12,11 +12,13 @@ use crate::bindings::{
 };
 use crate::description::Description;
 use crate::object::Directory;
-use crate::readonly;
 use crate::state::{self, State};
 use vfd_core::fs as rules;
+use vfd_core::fs::readonly::{Allowed, OpenRequest};
 use vfd_core::io::check_offset;
 use vfd_core::paths::AT_FDCWD;
+
+vfd_core::open_request_from!(OpenFlags);
 
 impl State {
     /// openat(2).
@@ -28,7 +30,12 @@ impl State {
         if !at.root.writable
             && flags.intersects(OpenFlags::WRITE | OpenFlags::TRUNCATE | OpenFlags::CREATE)
         {
-            readonly::check_open(at.root, &at.rel, flags)?;
+            match rules::readonly::open(at.root, &at.rel, &OpenRequest::from(flags))? {
+                Allowed::ReadOnly => {}
+                // wasi:filesystem writes nothing under a read-only preopen,
+                // not even to a FIFO, which Linux would allow.
+                Allowed::Fifo => return Err(Errno::Rofs),
+            }
             // Never a flag that could write: a file removed since the
             // check is then not created inside the read-only mount.
             host_flags -=

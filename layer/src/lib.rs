@@ -55,7 +55,6 @@ mod handles;
 mod object;
 mod pipes;
 mod poll;
-mod readonly;
 mod sockets;
 mod state;
 

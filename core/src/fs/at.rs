@@ -73,7 +73,7 @@ pub fn check_open<T>(table: &Table<T>, directory: bool, create: bool) -> Result<
 pub fn stat_at<D: Dir>(at: &Resolved<'_, D>, follow: bool) -> Result<D::Stat, Errno> {
     if at.rel.ends_with('/') {
         let stat = at.root.stat(&at.rel, true)?;
-        if !D::stat_is_dir(&stat) {
+        if D::kind(&stat) != super::Kind::Directory {
             return Err(Errno::Notdir);
         }
         return Ok(stat);

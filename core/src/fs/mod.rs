@@ -27,8 +27,20 @@ pub trait Dir {
     /// symlink).
     fn stat(&self, rel: &str, follow: bool) -> Result<Self::Stat, Errno>;
 
-    /// Whether a [`stat`](Dir::stat) result is a directory.
-    fn stat_is_dir(stat: &Self::Stat) -> bool;
+    /// What a [`stat`](Dir::stat) result is.
+    fn kind(stat: &Self::Stat) -> Kind;
+
+    /// readlink(2) of `rel`: the target of the symlink, as it is stored.
+    fn read_link(&self, rel: &str) -> Result<String, Errno>;
+
+    /// The answer to write access to the existing file at `rel` under a
+    /// read-only mount. Linux checks a file's permission bits before the
+    /// mount, so a build that can see them answers `EACCES` for a file
+    /// its user may not write; else, and by default, `EROFS`.
+    fn write_refusal(&self, rel: &str, req: &readonly::OpenRequest) -> Errno {
+        let _ = (rel, req);
+        Errno::Rofs
+    }
 
     /// False under a read-only mount: every change is refused as Linux
     /// refuses it under a read-only bind mount (see [`readonly`]).
@@ -52,6 +64,23 @@ pub trait Dir {
 
     /// Whether `rel` names a directory, following a final symlink or not.
     fn is_dir(&self, rel: &str, follow: bool) -> Result<bool, Errno> {
-        Ok(Self::stat_is_dir(&self.stat(rel, follow)?))
+        Ok(Self::kind(&self.stat(rel, follow)?) == Kind::Directory)
     }
+}
+
+/// What a path names, as far as the path calls' rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A directory.
+    Directory,
+    /// A regular file.
+    RegularFile,
+    /// A symbolic link (only from a lookup that does not follow it).
+    Symlink,
+    /// A FIFO (named pipe).
+    Fifo,
+    /// A Unix socket.
+    Socket,
+    /// A device or anything else.
+    Other,
 }

@@ -4,6 +4,8 @@ use crate::bindings::{DirEntry, Errno, FileType};
 use crate::errno::from_io;
 use cap_std::fs::Dir;
 use vfd_core::Errno as CoreErrno;
+use vfd_core::fs::Kind;
+use vfd_core::fs::readonly::OpenRequest;
 
 /// A host directory, and whether its mount lets the guest change it.
 #[derive(Debug)]
@@ -52,8 +54,36 @@ impl vfd_core::fs::Dir for Directory {
         meta.map_err(from_io)
     }
 
-    fn stat_is_dir(stat: &Self::Stat) -> bool {
-        stat.is_dir()
+    fn kind(stat: &Self::Stat) -> Kind {
+        use cap_std::fs::FileTypeExt;
+        let t = stat.file_type();
+        if t.is_dir() {
+            Kind::Directory
+        } else if t.is_file() {
+            Kind::RegularFile
+        } else if t.is_symlink() {
+            Kind::Symlink
+        } else if t.is_fifo() {
+            Kind::Fifo
+        } else if t.is_socket() {
+            Kind::Socket
+        } else {
+            Kind::Other
+        }
+    }
+
+    fn read_link(&self, rel: &str) -> Result<String, CoreErrno> {
+        let target = self.dir.read_link(rel).map_err(from_io)?;
+        // Guest paths are strings: a target that is not UTF-8 cannot be
+        // followed by name.
+        target
+            .into_os_string()
+            .into_string()
+            .map_err(|_| CoreErrno::Inval)
+    }
+
+    fn write_refusal(&self, rel: &str, req: &OpenRequest) -> CoreErrno {
+        super::readonly::write_refusal(self, rel, req)
     }
 
     fn writable(&self) -> bool {

@@ -1,11 +1,12 @@
 //! open(2) of host files and directories through a mount, with cap-std.
 
-use super::readonly::{self, Allowed};
+use super::readonly;
 use super::{Directory, FileOrDir, Object};
 use crate::bindings::{Errno, OpenFlags};
 use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
 use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt};
 use rustix::fs::{FileType as HostType, OFlags};
+use vfd_core::fs::readonly::Allowed;
 
 /// open(2) `path` relative to the directory `at`, as Linux would.
 ///
@@ -18,13 +19,9 @@ use rustix::fs::{FileType as HostType, OFlags};
 /// host; an open for reading only is not asked what it opened (see
 /// [`FileOrDir`]).
 pub fn open(at: &Directory, path: &str, flags: OpenFlags) -> Result<Object, Errno> {
-    if flags.contains(OpenFlags::DIRECTORY | OpenFlags::CREATE) {
-        // Linux 6.4 and later refuse O_CREAT|O_DIRECTORY outright.
-        return Err(Errno::Inval);
-    }
     if !at.writable && flags.intersects(OpenFlags::WRITE | OpenFlags::TRUNCATE | OpenFlags::CREATE)
     {
-        match readonly::check_open(at, path, flags)? {
+        match vfd_core::fs::readonly::open(at, path, &flags.into())? {
             // Never a flag that could write: a file removed since the check
             // is then not created inside the read-only mount.
             Allowed::ReadOnly => {

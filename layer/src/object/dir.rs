@@ -4,6 +4,7 @@ use super::{File, Object, file_type_of, fs_stat};
 use crate::bindings::{DirEntry, Errno, FileStat, FileType, OpenFlags};
 use crate::errno;
 use vfd_core::Errno as CoreErrno;
+use vfd_core::fs::Kind;
 use wasip2::filesystem::types::{
     Descriptor, DescriptorFlags, DescriptorType, ErrorCode, PathFlags,
 };
@@ -15,7 +16,7 @@ pub struct Directory {
     pub fd: Descriptor,
     /// False under a read-only preopen (one the runtime gave without
     /// `mutate-directory`): changes fail as under a read-only bind mount
-    /// on Linux (see `readonly`).
+    /// on Linux (see `vfd_core::fs::readonly`).
     pub writable: bool,
     /// Which mount it lies in: a rename between mounts is `xdev`, as
     /// between Linux mount points.
@@ -81,8 +82,19 @@ impl vfd_core::fs::Dir for Directory {
         Ok(self.stat_at(rel, follow)?)
     }
 
-    fn stat_is_dir(stat: &FileStat) -> bool {
-        stat.file_type == FileType::Directory
+    fn kind(stat: &FileStat) -> Kind {
+        match stat.file_type {
+            FileType::Directory => Kind::Directory,
+            FileType::RegularFile => Kind::RegularFile,
+            FileType::Symlink => Kind::Symlink,
+            FileType::Pipe => Kind::Fifo,
+            FileType::SocketStream | FileType::SocketDgram => Kind::Socket,
+            FileType::CharacterDevice | FileType::BlockDevice | FileType::Unknown => Kind::Other,
+        }
+    }
+
+    fn read_link(&self, rel: &str) -> Result<String, CoreErrno> {
+        Ok(self.fd.readlink_at(rel).map_err(errno::fs)?)
     }
 
     /// One `stat-at`, without the metadata hash `stat` adds for the inode.
