@@ -20,6 +20,7 @@
 //! - [`poll`]: poll(2)'s argument rules (the limit, switched-off and
 //!   unknown entries);
 //! - [`net`]: the socket calls' address syntax and creation flags;
+//! - [`stdio`]: the three standard streams a table starts with;
 //! - [`errno`]: the errno vocabulary with its names, Linux and WASI numbers
 //!   and messages, and [`errno_conversions!`] for generated bindings;
 //! - [`limits`]: the limits, as named constants.
@@ -36,6 +37,8 @@ pub mod limits;
 pub mod net;
 pub mod paths;
 pub mod poll;
+pub mod stdio;
 pub mod table;
 
 pub use errno::Errno;
+pub use stdio::Stdio;

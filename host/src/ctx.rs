@@ -4,7 +4,7 @@
 use crate::description::Description;
 use crate::mounts::{MountPerms, Mounts};
 use crate::net_policy::{AddrPattern, NetPolicy};
-use crate::object::{Object, Stdio};
+use crate::object::{Object, Stdio, host_stream};
 use crate::table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
 use cap_std::ambient_authority;
 use std::io;
@@ -290,15 +290,14 @@ impl VfdCtxBuilder {
         let mut table = Table::new(max_fds);
         let dev = self.dev_mode;
         let mut host_stdio = HostStdioFlags::default();
-        let stdio = [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr];
-        for (i, which) in stdio.into_iter().enumerate() {
+        for (i, which) in Stdio::ALL.into_iter().enumerate() {
             let fd = match self.stdio[i].take() {
                 Some(fd) => Some(fd),
                 // A host started with this stream closed lends nothing,
                 // just as a Linux child inherits the closed number.
-                None if self.inherit_stdio[i] => {
-                    which.host().ok().inspect(|fd| host_stdio.record(i, fd))
-                }
+                None if self.inherit_stdio[i] => host_stream(which)
+                    .ok()
+                    .inspect(|fd| host_stdio.record(i, fd)),
                 None => None,
             };
             if let Some(fd) = fd {

@@ -7,9 +7,10 @@
 
 use crate::bindings::{AccessMode, Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::object::{Directory, Object, Stdio, StdioStream};
+use crate::object::{Directory, Object, StdioStream};
 use std::cell::RefCell;
 use std::rc::Rc;
+use vfd_core::Stdio;
 use vfd_core::limits::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
 use vfd_core::paths::{Mounts, Resolved};
 use vfd_core::table::Table;
@@ -51,11 +52,8 @@ pub fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
 impl State {
     fn new() -> State {
         let mut table = Table::new(max_fds());
-        for (fd, which) in [Stdio::Stdin, Stdio::Stdout, Stdio::Stderr]
-            .into_iter()
-            .enumerate()
-        {
-            let access = if which == Stdio::Stdin {
+        for which in Stdio::ALL {
+            let access = if which.is_input() {
                 AccessMode::ReadOnly
             } else {
                 AccessMode::WriteOnly
@@ -67,7 +65,7 @@ impl State {
             );
             // The limit is at least 1 but may be below 3: stdio beyond it
             // is left closed, as a Linux process under such a limit has it.
-            table.replace(fd as u32, Rc::new(desc), false).ok();
+            table.replace(which.fd(), Rc::new(desc), false).ok();
         }
         let mut mounts = Mounts::default();
         for (i, (fd, name)) in wasip2::filesystem::preopens::get_directories()

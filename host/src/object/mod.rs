@@ -15,7 +15,7 @@ mod write;
 pub use dir::Directory;
 pub use file::open;
 pub use file_or_dir::FileOrDir;
-pub use stdio::Stdio;
+pub use stdio::{Stdio, host_stream};
 pub use write::WriteMode;
 
 use crate::bindings::Errno;

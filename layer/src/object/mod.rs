@@ -14,7 +14,7 @@ pub use dir::Directory;
 pub use file::File;
 pub use pipe::{End, PipeEnd, SocketEnd};
 pub use socket::NetSocket;
-pub use stdio::{Stdio, StdioStream};
+pub use stdio::StdioStream;
 
 use crate::bindings::{Errno, FileStat, FileType, Timestamp};
 use crate::errno;

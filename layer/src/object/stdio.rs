@@ -8,19 +8,9 @@
 use super::stream;
 use crate::bindings::Errno;
 use crate::errno;
+use vfd_core::Stdio;
 use wasip2::io::poll::Pollable;
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
-
-/// Stdio standard stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stdio {
-    /// Standard input.
-    Stdin,
-    /// Standard output.
-    Stdout,
-    /// Standard error.
-    Stderr,
-}
 
 /// A standard stream.
 #[derive(Debug)]
