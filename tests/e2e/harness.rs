@@ -146,6 +146,44 @@ pub fn run_lib_with(
     args: &[&str],
     configure: impl FnOnce(&mut vfd_host::VfdCtxBuilder),
 ) -> Output {
+    run_lib_env(fixture, name, args, &[], configure)
+}
+
+/// The environment variable that makes a test guest list its checks
+/// instead of running them (`LIST_CHECKS_VAR` in tests/guest).
+const LIST_CHECKS_VAR: &str = "VFD_TEST_LIST_CHECKS";
+
+/// The checks the test guest `name` runs with `args`, in order, as the
+/// guest itself lists them: each test expects every one of them to pass,
+/// so a check's name is written once, in its guest.
+pub fn listed_checks(name: &str, args: &[&str]) -> Vec<String> {
+    let fixture = Fixture::new();
+    let out = run_lib_env(&fixture, name, args, &[(LIST_CHECKS_VAR, "1")], |_| {});
+    assert_eq!(
+        out.code, 0,
+        "{name} could not list its checks: {}",
+        out.stderr
+    );
+    let checks: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|line| match line.strip_prefix("check ") {
+            Some(check) => check.to_owned(),
+            None => panic!("{name} listed {line:?}, not a check"),
+        })
+        .collect();
+    assert!(!checks.is_empty(), "{name} lists no checks");
+    checks
+}
+
+/// [`run_lib_with`] with environment variables for the guest.
+fn run_lib_env(
+    fixture: &Fixture,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    configure: impl FnOnce(&mut vfd_host::VfdCtxBuilder),
+) -> Output {
     let out = tempfile::tempfile().unwrap();
     let err = tempfile::tempfile().unwrap();
     let mut builder = fixture.vfd(&out, &err);
@@ -155,6 +193,7 @@ pub fn run_lib_with(
     let wasi = WasiCtx::builder()
         .args(&[name])
         .args(args)
+        .envs(env)
         .stderr(wasi_err.clone())
         .build();
     let code = vfd_host::run_command(engine(), &component(name), wasi, vfd)

@@ -9,8 +9,8 @@
 //! open descriptors and allocate at the same time.
 
 use crate::harness::{
-    Fixture, Output, component, composed, composed_wasi, engine, read_all, run_composed_with,
-    run_lib_with, run_plain,
+    Fixture, Output, component, composed, composed_wasi, engine, listed_checks, read_all,
+    run_composed_with, run_lib_with, run_plain,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{TcpListener, TcpStream};
@@ -29,7 +29,7 @@ const CHILD: &str = "VFD_E2E_LIMITS_CHILD";
 const LEAK_RUNS: &str = "VFD_LEAK_RUNS";
 const DEFAULT_LEAK_RUNS: usize = 10_000;
 
-fn expect_checks(what: &str, out: &Output, expected: &[&str]) {
+fn expect_checks(what: &str, out: &Output, expected: &[String]) {
     let want: Vec<String> = expected.iter().map(|c| format!("ok {c}")).collect();
     assert_eq!(
         out.stdout.lines().collect::<Vec<_>>(),
@@ -41,16 +41,10 @@ fn expect_checks(what: &str, out: &Output, expected: &[&str]) {
     assert_eq!(out.code, 0, "{what}: exit status");
 }
 
-const TABLE_CHECKS: &[&str] = &[
-    "emfile_at_the_limit",
-    "emfile_creates_nothing",
-    "pipe_needs_two_numbers",
-    "highest_number",
-    "dup2_target_beyond_limit",
-    "dup_min_beyond_limit",
-    "poll_more_than_limit",
-    "table_intact",
-];
+/// The checks of `limits table`, as the guest lists them.
+fn table_checks() -> Vec<String> {
+    listed_checks("limits", &["table"])
+}
 
 /// What `limits fill 16` prints: how many of each call fit in a table of
 /// 16 that holds stdio, before EMFILE.
@@ -80,7 +74,7 @@ fn max_fds_gives_emfile_ebadf_and_einval_at_the_limit() {
     ] {
         let fixture = Fixture::new();
         let out = run(&fixture, &["table"]);
-        expect_checks(&format!("limits table ({mode})"), &out, TABLE_CHECKS);
+        expect_checks(&format!("limits table ({mode})"), &out, &table_checks());
         fixture.assert_outside_untouched();
     }
 }
@@ -96,7 +90,7 @@ fn a_guest_that_fills_its_table_leaves_the_host_healthy() {
     });
     assert_eq!(out.stdout, "open /data/hello.txt: fd 3\n", "{out:#?}");
     let out = run_16(&fixture, &["table"]);
-    expect_checks("limits table after fill", &out, TABLE_CHECKS);
+    expect_checks("limits table after fill", &out, &table_checks());
 }
 
 #[test]
@@ -613,6 +607,7 @@ fn guests_run_side_by_side_on_their_own_tables() {
         .map(|i| format!("line {i} of the pipeline\n"))
         .collect();
     let start = Instant::now();
+    let table_checks = &table_checks();
     std::thread::scope(|s| {
         for t in 0..THREADS {
             s.spawn(move || {
@@ -623,7 +618,7 @@ fn guests_run_side_by_side_on_their_own_tables() {
                     let out = run_lib_with(&fixture, "limits", &["table"], |b| {
                         b.max_fds(16);
                     });
-                    expect_checks(&format!("thread {t} round {round}"), &out, TABLE_CHECKS);
+                    expect_checks(&format!("thread {t} round {round}"), &out, table_checks);
                     let out = run_lib_with(&fixture, "leaky", &["return", "report"], |b| {
                         b.insert_borrowed(5, listener.as_fd())
                             .unwrap()

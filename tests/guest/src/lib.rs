@@ -3,7 +3,10 @@
 //! Each guest runs a fixed list of named checks, in a fixed order. A check
 //! prints `ok NAME` or `FAIL NAME: DETAIL` on vfd's fd 1, and the guest exits
 //! with status 1 if any check failed, so the host test can assert both the
-//! exit status and the exact list of `ok` lines.
+//! exit status and the exact list of `ok` lines. Run with
+//! [`LIST_CHECKS_VAR`] set, a guest prints `check NAME` for each check it
+//! would run, and runs none: the host tests take the list from there, so
+//! each name is written once, in the guest.
 //!
 //! Checks return `Result<(), String>` rather than panicking: a panic aborts a
 //! wasm guest, which would hide every later check.
@@ -42,10 +45,15 @@ pub mod errno {
 /// The result of one check.
 pub type Check = Result<(), String>;
 
+/// The environment variable that makes a guest list its checks instead of
+/// running them.
+pub const LIST_CHECKS_VAR: &str = "VFD_TEST_LIST_CHECKS";
+
 /// Runs checks in order and remembers whether any failed.
 pub struct Checks {
     failed: Vec<String>,
     leak_probe: bool,
+    list_only: bool,
 }
 
 impl Default for Checks {
@@ -62,12 +70,17 @@ impl Checks {
         Checks {
             failed: Vec::new(),
             leak_probe: true,
+            list_only: std::env::var_os(LIST_CHECKS_VAR).is_some(),
         }
     }
 
     /// Run the check `name`, print its outcome, then close any descriptor
     /// it leaked (and fail it for that).
     pub fn run(&mut self, name: &str, check: impl FnOnce() -> Check) {
+        if self.list_only {
+            vfd::println!("check {name}");
+            return;
+        }
         let mut outcome = check();
         if self.leak_probe {
             let leaked = close_leaked();
