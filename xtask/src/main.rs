@@ -36,6 +36,27 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where cargo puts host builds: `target/` unless `CARGO_TARGET_DIR`,
+/// `build.target-dir` or another setting moves it, as cargo itself reports.
+fn host_target_dir() -> Result<PathBuf> {
+    let out = cargo()
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !out.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("cargo metadata printed no JSON")?;
+    meta["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata gave no target_directory")
+}
+
 /// Guests get their own target directory: the end-to-end tests build them
 /// from inside `cargo test`, while the outer build holds the default one.
 fn wasm_target_dir() -> PathBuf {
@@ -166,7 +187,8 @@ fn demo() -> Result<()> {
         "build the vfd command and the embedding example",
         cargo().args(["build", "-p", "vfd-cli", "-p", "vfd-host-examples"]),
     )?;
-    let vfd = root().join("target/debug/vfd");
+    let binaries = host_target_dir()?.join("debug");
+    let vfd = binaries.join("vfd");
     let guests = wasm_target_dir().join(WASM_TARGET).join("release");
     let scratch = tempdir()?;
     std::fs::create_dir_all(scratch.join("sub"))?;
@@ -252,7 +274,7 @@ fn demo() -> Result<()> {
     println!(
         "\n== embed: a host application builds the table itself (two mounts, its stdout lent) and runs cat"
     );
-    let status = Command::new(root().join("target/debug/embed"))
+    let status = Command::new(binaries.join("embed"))
         .arg(guests.join("cat.wasm"))
         .status()?;
     if !status.success() {
@@ -260,7 +282,7 @@ fn demo() -> Result<()> {
     }
     echo_server_demo(&vfd, &guests.join("echo-server.wasm"))?;
     println!("\n== two-guest-pipeline: two guests in one host, cat | upper, joined by a host pipe");
-    let status = Command::new(root().join("target/debug/two-guest-pipeline"))
+    let status = Command::new(binaries.join("two-guest-pipeline"))
         .arg(guests.join("cat.wasm"))
         .arg(guests.join("upper.wasm"))
         .arg(&scratch)
