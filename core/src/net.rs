@@ -3,6 +3,7 @@
 //! may be made with.
 
 use crate::Errno;
+use crate::table::Table;
 use std::net::SocketAddr;
 
 /// An `ip:port` address as the WIT's socket calls take it
@@ -32,6 +33,19 @@ pub fn creation_status(append: bool, nonblock: bool) -> Result<bool, Errno> {
     Ok(nonblock)
 }
 
+/// The checks of a call that makes a socket (connect, listen, bind), once
+/// its arguments are parsed: `EACCES` when the network policy refuses the
+/// address (`allowed` false; a build whose runtime enforces its own policy
+/// passes true), then `EMFILE` with no free number. Both come before any
+/// socket exists, so a refused call costs the host nothing and leaves
+/// nothing behind.
+pub fn check_new_socket<T>(table: &Table<T>, allowed: bool) -> Result<(), Errno> {
+    if !allowed {
+        return Err(Errno::Acces);
+    }
+    table.check_room()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +64,15 @@ mod tests {
         ] {
             assert_eq!(parse_addr(bad), Err(Errno::Inval), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_refused_address_is_eacces_before_a_full_table() {
+        let mut table = Table::new(1);
+        assert_eq!(check_new_socket(&table, true), Ok(()));
+        table.insert((), false).unwrap();
+        assert_eq!(check_new_socket(&table, false), Err(Errno::Acces));
+        assert_eq!(check_new_socket(&table, true), Err(Errno::Mfile));
     }
 
     #[test]

@@ -61,10 +61,7 @@ impl VfdCtx {
         flags: SocketFlags,
         allowed: bool,
     ) -> Result<OwnedFd, Errno> {
-        if !allowed {
-            return Err(Errno::Acces);
-        }
-        self.table.check_room()?;
+        vfd_core::net::check_new_socket(&self.table, allowed)?;
         Ok(rustix::net::socket_with(family(addr), kind, flags, None)?)
     }
 }
