@@ -7,6 +7,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vfd_host::fuzzing::{Op, run};
+use vfd_fuzz_driver::{Op, run};
 
 fuzz_target!(|ops: Vec<Op>| run(&ops));

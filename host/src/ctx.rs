@@ -72,17 +72,17 @@ impl Drop for VfdCtx {
             return;
         }
         let left: Vec<_> = self
-            .open_fds()
+            .descriptors()
             .into_iter()
-            .filter(|(fd, _)| *fd > 2)
+            .filter(|d| d.fd > 2)
             .collect();
         if !left.is_empty() {
             report(format_args!(
                 "vfd: the guest left {} descriptor(s) open:",
                 left.len()
             ));
-            for (fd, what) in left {
-                report(format_args!("vfd:   fd {fd}: {what}"));
+            for d in left {
+                report(format_args!("vfd:   {d}"));
             }
         }
     }
@@ -101,9 +101,11 @@ impl std::fmt::Debug for VfdCtx {
 /// Builds a [`VfdCtx`]: mounts, stdio, host objects at chosen numbers.
 pub struct VfdCtxBuilder {
     mounts: Mounts,
-    stdio: [Option<OwnedFd>; 3],
+    /// Each stream set by the embedder, and whether it was lent.
+    stdio: [Option<(OwnedFd, bool)>; 3],
     inherit_stdio: [bool; 3],
-    inserts: Vec<(u32, Object)>,
+    /// Handed-in objects, and whether each was lent.
+    inserts: Vec<(u32, Object, bool)>,
     max_fds: Option<u32>,
     dev_mode: bool,
     net: NetPolicy,
@@ -162,7 +164,7 @@ impl VfdCtxBuilder {
     /// when the guest closes its last number for it, or when the context is
     /// dropped. The default is the host's stdin, borrowed.
     pub fn stdin(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
-        self.stdio[0] = Some(take_over(object));
+        self.stdio[0] = Some((take_over(object), false));
         self
     }
 
@@ -171,31 +173,34 @@ impl VfdCtxBuilder {
     /// status flags are shared), so `object` stays open whatever the guest
     /// does.
     pub fn stdin_borrowed(&mut self, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
-        Ok(self.stdin(object.try_clone_to_owned()?))
+        self.stdio[0] = Some((take_over(object.try_clone_to_owned()?), true));
+        Ok(self)
     }
 
     /// The guest's fd 1, given to it: like [`stdin`](Self::stdin). The
     /// default is the host's stdout, borrowed.
     pub fn stdout(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
-        self.stdio[1] = Some(take_over(object));
+        self.stdio[1] = Some((take_over(object), false));
         self
     }
 
     /// The guest's fd 1, lent to it: like [`stdin_borrowed`](Self::stdin_borrowed).
     pub fn stdout_borrowed(&mut self, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
-        Ok(self.stdout(object.try_clone_to_owned()?))
+        self.stdio[1] = Some((take_over(object.try_clone_to_owned()?), true));
+        Ok(self)
     }
 
     /// The guest's fd 2, given to it: like [`stdin`](Self::stdin). The
     /// default is the host's stderr, borrowed.
     pub fn stderr(&mut self, object: impl Into<OwnedFd>) -> &mut Self {
-        self.stdio[2] = Some(take_over(object));
+        self.stdio[2] = Some((take_over(object), false));
         self
     }
 
     /// The guest's fd 2, lent to it: like [`stdin_borrowed`](Self::stdin_borrowed).
     pub fn stderr_borrowed(&mut self, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
-        Ok(self.stderr(object.try_clone_to_owned()?))
+        self.stdio[2] = Some((take_over(object.try_clone_to_owned()?), true));
+        Ok(self)
     }
 
     /// Start the guest with fd 0, 1 and 2 closed, unless set above.
@@ -212,9 +217,7 @@ impl VfdCtxBuilder {
     /// replaced; numbers at or above the limit make [`build`](Self::build)
     /// fail.
     pub fn insert(&mut self, fd: u32, object: impl Into<OwnedFd>) -> &mut Self {
-        self.inserts.retain(|(n, _)| *n != fd);
-        self.inserts.push((fd, Object::Host(take_over(object))));
-        self
+        self.hand_in(fd, take_over(object), false)
     }
 
     /// Lend the host object `object` to the guest at number `fd`: like
@@ -223,7 +226,13 @@ impl VfdCtxBuilder {
     /// `object` stays open and usable whatever the guest does with its
     /// number.
     pub fn insert_borrowed(&mut self, fd: u32, object: BorrowedFd<'_>) -> io::Result<&mut Self> {
-        Ok(self.insert(fd, object.try_clone_to_owned()?))
+        Ok(self.hand_in(fd, take_over(object.try_clone_to_owned()?), true))
+    }
+
+    fn hand_in(&mut self, fd: u32, object: OwnedFd, lent: bool) -> &mut Self {
+        self.inserts.retain(|(n, _, _)| *n != fd);
+        self.inserts.push((fd, Object::Host(object), lent));
+        self
     }
 
     /// Let the guest connect (TCP) and send (UDP) to addresses matching
@@ -291,23 +300,24 @@ impl VfdCtxBuilder {
         let dev = self.dev_mode;
         let mut host_stdio = HostStdioFlags::default();
         for (i, which) in Stdio::ALL.into_iter().enumerate() {
-            let fd = match self.stdio[i].take() {
-                Some(fd) => Some(fd),
+            let stream = match self.stdio[i].take() {
+                Some(given) => Some(given),
                 // A host started with this stream closed lends nothing,
                 // just as a Linux child inherits the closed number.
                 None if self.inherit_stdio[i] => host_stream(which)
                     .ok()
-                    .inspect(|fd| host_stdio.record(i, fd)),
+                    .inspect(|fd| host_stdio.record(i, fd))
+                    .map(|fd| (fd, true)),
                 None => None,
             };
-            if let Some(fd) = fd {
+            if let Some((fd, lent)) = stream {
                 let desc = Description::new(Object::Stdio(which, fd), dev.then_some(which.name()));
-                put(&mut table, i as u32, desc)?;
+                put(&mut table, i as u32, desc.lent(lent))?;
             }
         }
-        for (fd, object) in self.inserts.drain(..) {
+        for (fd, object, lent) in self.inserts.drain(..) {
             let desc = Description::new(object, dev.then_some("handed in by the host"));
-            put(&mut table, fd, desc)?;
+            put(&mut table, fd, desc.lent(lent))?;
         }
         Ok(VfdCtx {
             table,

@@ -3,6 +3,7 @@
 use crate::object::{Object, WriteMode};
 use std::fmt;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// An open file description, shared (through an `Arc`) by every number that
 /// `dup` made from the same `open`.
@@ -20,7 +21,17 @@ pub struct Description {
     /// How to write to it without raising SIGPIPE in the host, decided
     /// once, when the description is made.
     pub write_mode: WriteMode,
+    /// Shared by the numbers that refer to this description, never reused
+    /// (see `VfdCtx::descriptors`).
+    pub id: u64,
+    /// Lent by the host, which keeps a descriptor of its own for the
+    /// object (see `VfdCtx::descriptors`).
+    pub lent: bool,
 }
+
+/// The next description's id: process-wide, so two guests' views never
+/// show one id for different descriptions.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Description {
     /// A description of `object`, remembering `origin` only when asked to.
@@ -35,7 +46,14 @@ impl Description {
             object,
             origin: origin.map(Box::from),
             write_mode,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            lent: false,
         }
+    }
+
+    /// This description, marked as lent by the host.
+    pub fn lent(self, lent: bool) -> Self {
+        Description { lent, ..self }
     }
 
     /// write(2), safe from SIGPIPE.

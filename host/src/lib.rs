@@ -60,8 +60,6 @@ mod description;
 mod descriptors;
 mod descriptors_linker;
 mod errno;
-#[cfg(feature = "fuzzing")]
-pub mod fuzzing;
 mod handles;
 mod handles_linker;
 mod linker;
@@ -71,6 +69,7 @@ mod object;
 mod pipes;
 mod poll;
 mod sockets;
+mod view;
 /// The descriptor table, shared with the wasm build of the layer.
 pub use vfd_core::table;
 
@@ -85,6 +84,7 @@ pub use object::Stdio;
 pub use table::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
 pub use vfd_core::limits::{MAX_HANDLES, MAX_READ_LEN};
 pub use vfd_core::paths::AT_FDCWD;
+pub use view::{Access, DescriptionInfo, DescriptorInfo, FileType, ObjectInfo};
 
 /// A host pipe, as (read end, write end), to hand one end each to two
 /// guests (a pipeline): `insert` the write end into one guest's table and

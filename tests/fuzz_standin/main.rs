@@ -1,4 +1,4 @@
-//! The fuzz driver (`vfd_host::fuzzing`) under proptest: the same call
+//! The fuzz driver (`vfd_fuzz_driver`) under proptest: the same call
 //! sequences the `cargo fuzz` target in `fuzz/` explores, decoded from
 //! random bytes, for toolchains without cargo-fuzz (and for CI).
 //!
@@ -6,7 +6,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
-use vfd_host::fuzzing::{Op, run};
+use vfd_fuzz_driver::{Op, run};
 
 fn cases() -> u32 {
     std::env::var("VFD_FUZZ_CASES")

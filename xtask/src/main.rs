@@ -12,9 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-wasip2";
-/// Features for the host-side checks: the fuzz driver is linted and its
-/// stand-in tested along with everything else.
-const FEATURES: &str = "vfd-host/fuzzing";
 const GUEST_PACKAGES: [&str; 4] = ["vfd", "vfd-examples", "vfd-test-guests", "vfd-layer"];
 
 fn main() -> Result<()> {
@@ -127,8 +124,6 @@ fn test() -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
-            "--features",
-            FEATURES,
             "--",
             "-D",
             "warnings",
@@ -174,7 +169,7 @@ fn test() -> Result<()> {
     // the rest.
     run(
         "unit, end-to-end, differential, fuzz stand-in and doc tests",
-        cargo().args(["test", "--workspace", "--features", FEATURES]),
+        cargo().args(["test", "--workspace"]),
     )?;
     eprintln!("xtask: all checks passed");
     Ok(())

@@ -162,3 +162,36 @@ fn dup_min_with_nothing_free_at_or_above_min_is_emfile() {
     assert_eq!(t.dup_min(1, 3, false), Ok(3));
     assert_eq!(t.dup_min(1, 1, false), Err(Errno::Mfile));
 }
+
+#[test]
+fn renumber_moves_the_entry_with_its_flag_and_frees_the_source() {
+    // preview 1's fd_renumber: `to` takes over `from`'s description,
+    // `from` is closed; the number keeps its flags (it is moved, not
+    // duplicated).
+    let mut t = filled(16, 5);
+    t.get_mut(4).unwrap().cloexec = true;
+    let displaced = t.renumber(4, 1).unwrap().unwrap();
+    assert_eq!(&*displaced.object, "obj1");
+    assert_eq!(object(&t, 1), "obj4");
+    assert!(t.get(1).unwrap().cloexec);
+    assert_eq!(t.get(4).err(), Some(Errno::Badf));
+    assert_eq!(t.len(), 4);
+    // The freed number is the lowest free one again.
+    assert_eq!(t.insert(Rc::new("new".into()), false), Ok(4));
+}
+
+#[test]
+fn renumber_needs_both_numbers_open_and_changes_nothing_otherwise() {
+    // Unlike dup2, a closed target is EBADF (wasmtime-wasi and the WASI
+    // test suite agree); a number at or above the limit is not open.
+    let mut t = filled(16, 3);
+    t.remove(1).unwrap();
+    assert_eq!(t.renumber(0, 1).err(), Some(Errno::Badf));
+    assert_eq!(t.renumber(1, 0).err(), Some(Errno::Badf));
+    assert_eq!(t.renumber(0, u32::MAX).err(), Some(Errno::Badf));
+    assert_eq!(t.renumber(u32::MAX, u32::MAX).err(), Some(Errno::Badf));
+    assert_eq!((object(&t, 0), object(&t, 2), t.len()), ("obj0", "obj2", 2));
+    // A number onto itself: nothing happens.
+    assert!(t.renumber(2, 2).unwrap().is_none());
+    assert_eq!(object(&t, 2), "obj2");
+}

@@ -191,6 +191,27 @@ impl<T> Table<T> {
         self.dup_onto(fd, target, cloexec)
     }
 
+    /// WASI preview 1's `fd_renumber(fd, target)`: `fd`'s entry (its
+    /// object and its close-on-exec flag) moves to `target`, and `fd` is
+    /// freed. Unlike dup2(2), both numbers must be open (`EBADF`
+    /// otherwise, `fd` looked up first); `fd == target` changes nothing.
+    /// Returns the entry displaced from `target`, for the caller to
+    /// release.
+    ///
+    /// # References
+    /// - [WASI preview 1 `fd_renumber`](https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_renumberfd-fd-to-fd---result-errno)
+    pub fn renumber(&mut self, fd: u32, target: u32) -> Result<Option<Entry<T>>, Errno> {
+        self.get(fd)?;
+        self.get(target)?;
+        if fd == target {
+            return Ok(None);
+        }
+        let moved = self.take(fd).ok_or(Errno::Badf)?;
+        let displaced = self.take(target);
+        self.put(target, moved);
+        Ok(displaced)
+    }
+
     /// fcntl(2) `F_DUPFD` (`F_DUPFD_CLOEXEC` with `cloexec`): `fd`'s
     /// object at the lowest free number at or above `min`. `fd` is looked
     /// up first (`EBADF`), then `min` (`EINVAL` at or above the limit).

@@ -11,17 +11,16 @@
 //! Calls that could block forever are kept from doing so: pipes and socket
 //! pairs are made non-blocking, and `set-status-flags` keeps `nonblock`.
 
-use crate::bindings::vfd::posix::descriptors::Host as Descriptors;
-use crate::bindings::vfd::posix::handles::HostFile;
-use crate::bindings::vfd::posix::pipes::Host as Pipes;
-use crate::bindings::vfd::posix::poll::{Events, Host as Poll, PollFd};
-use crate::bindings::vfd::posix::sockets::Host as Sockets;
-use crate::bindings::{FdFlags, OpenFlags, StatusFlags, Whence};
-use crate::{AT_FDCWD, MountPerms, VfdCtx};
 use arbitrary::Arbitrary;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use vfd_host::bindings::vfd::posix::descriptors::Host as Descriptors;
+use vfd_host::bindings::vfd::posix::handles::HostFile;
+use vfd_host::bindings::vfd::posix::pipes::Host as Pipes;
+use vfd_host::bindings::vfd::posix::poll::{Events, Host as Poll, PollFd};
+use vfd_host::bindings::vfd::posix::sockets::Host as Sockets;
+use vfd_host::bindings::{FdFlags, OpenFlags, StatusFlags, Whence};
+use vfd_host::{AT_FDCWD, DescriptionInfo, MountPerms, VfdCtx};
 
 /// A descriptor argument.
 #[derive(Debug, Arbitrary)]
@@ -208,7 +207,10 @@ pub fn open_host_fds() -> usize {
 struct Run {
     ctx: VfdCtx,
     given: Vec<u32>,
-    handles: Vec<wasmtime::component::Resource<crate::Handle>>,
+    handles: Vec<wasmtime::component::Resource<vfd_host::Handle>>,
+    /// The process's host descriptors when the context held no open
+    /// description (its mounts included).
+    host_fds: usize,
 }
 
 impl Run {
@@ -221,7 +223,7 @@ impl Run {
         }
     }
 
-    fn keep(&mut self, fd: Result<u32, crate::bindings::Errno>) {
+    fn keep(&mut self, fd: Result<u32, vfd_host::bindings::Errno>) {
         if let Ok(fd) = fd {
             self.given.push(fd);
         }
@@ -236,7 +238,7 @@ impl Run {
     }
 
     fn step(&mut self, op: &Op) {
-        use crate::bindings::vfd::posix::sockets::ShutdownHow;
+        use vfd_host::bindings::vfd::posix::sockets::ShutdownHow;
         let open_flags = |bits: u16| {
             let all = [
                 OpenFlags::READ,
@@ -393,33 +395,42 @@ impl Run {
         }
     }
 
-    fn handle(&self, i: u8) -> Option<wasmtime::component::Resource<crate::Handle>> {
+    fn handle(&self, i: u8) -> Option<wasmtime::component::Resource<vfd_host::Handle>> {
         let h = self
             .handles
             .get(usize::from(i) % self.handles.len().max(1))?;
         Some(wasmtime::component::Resource::new_borrow(h.rep()))
     }
 
-    /// Every open number refers to a live description, and each
-    /// description's reference count is the number of entries that hold it.
+    /// Every open number is below the limit; numbers that share a
+    /// description see the same offset and flags; and vfd holds exactly
+    /// one host descriptor per open description, so a description that no
+    /// number refers to any more was closed at once, as Linux closes a
+    /// file with its last descriptor (no reference kept by a wrapper, a
+    /// failed call or a replaced number).
     fn check_table(&self) {
-        let table = &self.ctx.table;
-        let mut refs: HashMap<*const crate::description::Description, usize> = HashMap::new();
-        let mut open = 0;
-        for (fd, entry) in table.iter() {
-            assert!(fd < table.max_fds(), "fd {fd} at or above the limit");
-            *refs.entry(Arc::as_ptr(&entry.object)).or_default() += 1;
-            open += 1;
-        }
-        assert_eq!(open, table.len(), "the table's count is off");
-        for (fd, entry) in table.iter() {
-            let want = refs[&Arc::as_ptr(&entry.object)];
+        let view = self.ctx.descriptors();
+        let mut descriptions: HashMap<u64, &DescriptionInfo> = HashMap::new();
+        for d in &view {
+            assert!(
+                d.fd < self.ctx.max_fds(),
+                "fd {} at or above the limit",
+                d.fd
+            );
+            let shared = descriptions
+                .entry(d.description.id)
+                .or_insert(&d.description);
             assert_eq!(
-                Arc::strong_count(&entry.object),
-                want,
-                "fd {fd}: reference count"
+                **shared, d.description,
+                "fd {}: its description differs from a duplicate's",
+                d.fd
             );
         }
+        assert_eq!(
+            open_host_fds(),
+            self.host_fds + descriptions.len(),
+            "host descriptors held against open descriptions: {view:#?}"
+        );
     }
 }
 
@@ -434,8 +445,10 @@ pub fn run(ops: &[Op]) {
     let outside = fixture.outside();
     let fds_before = open_host_fds();
     {
+        let ctx = fixture.context();
         let mut run = Run {
-            ctx: fixture.context(),
+            host_fds: open_host_fds(),
+            ctx,
             given: Vec::new(),
             handles: Vec::new(),
         };
