@@ -1,4 +1,5 @@
-//! Running a `wasi:cli` command component with vfd, as `vfd run` does.
+//! Running a `wasi:cli` command component, or a preview 1 command module,
+//! with vfd, as `vfd run` does.
 //!
 //! For hosts that want the common case in one call; an embedder with its
 //! own store data wires [`add_to_linker`](crate::add_to_linker) itself
@@ -62,6 +63,40 @@ pub fn run_command(
     match result {
         Ok(Ok(())) => Ok(0),
         Ok(Err(())) => Ok(1),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => Ok(exit.0),
+            None => Err(e),
+        },
+    }
+}
+
+/// Run `module`, a preview 1 command module (`wasm32-wasip1`), to its end:
+/// its `_start` with [`p1`](crate::p1) linked over `vfd` and `wasi`
+/// (arguments, environment, clocks, randomness). Returns its exit status:
+/// what it passed to `proc_exit`, or 0 if `_start` returned.
+///
+/// Build `vfd` with [`preopen_mounts`](crate::VfdCtxBuilder::preopen_mounts)
+/// for the program to find its directories. A trap is an error.
+pub fn run_module(
+    engine: &Engine,
+    module: &wasmtime::Module,
+    wasi: WasiCtx,
+    vfd: VfdCtx,
+) -> wasmtime::Result<i32> {
+    let mut linker = wasmtime::Linker::<CommandCtx>::new(engine);
+    crate::p1::add_to_linker(&mut linker)?;
+    let data = CommandCtx {
+        wasi,
+        table: ResourceTable::new(),
+        vfd,
+    };
+    let mut store = Store::new(engine, data);
+    let instance = linker.instantiate(&mut store, module)?;
+    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+    let result = start.call(&mut store, ());
+    drop(store);
+    match result {
+        Ok(()) => Ok(0),
         Err(e) => match e.downcast_ref::<I32Exit>() {
             Some(exit) => Ok(exit.0),
             None => Err(e),

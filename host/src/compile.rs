@@ -46,6 +46,17 @@ pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> wasmtime::Result<Co
     with_joined_threads(|| Component::from_file(engine, path))
 }
 
+/// Like [`wasmtime::Module::from_file`] (a core module, such as a
+/// `wasm32-wasip1` program), but compiled on threads that are gone when it
+/// returns.
+pub fn module_from_file(
+    engine: &Engine,
+    path: impl AsRef<Path>,
+) -> wasmtime::Result<wasmtime::Module> {
+    let path = path.as_ref();
+    with_joined_threads(|| wasmtime::Module::from_file(engine, path))
+}
+
 /// Runs `compile`, any wasmtime compilation (a core `Module`, say), on a
 /// rayon pool of its own whose threads are joined before this returns:
 /// wasmtime's parallel iterators run on the pool they are called from.

@@ -4,7 +4,7 @@
 use crate::description::Description;
 use crate::mounts::{MountPerms, Mounts};
 use crate::net_policy::{AddrPattern, NetPolicy};
-use crate::object::{Object, Stdio, host_stream};
+use crate::object::{Directory, Object, Stdio, host_stream};
 use crate::table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
 use cap_std::ambient_authority;
 use std::io;
@@ -109,6 +109,7 @@ pub struct VfdCtxBuilder {
     max_fds: Option<u32>,
     dev_mode: bool,
     net: NetPolicy,
+    preopen_mounts: bool,
     built: bool,
 }
 
@@ -122,6 +123,7 @@ impl Default for VfdCtxBuilder {
             max_fds: None,
             dev_mode: false,
             net: NetPolicy::default(),
+            preopen_mounts: false,
             built: false,
         }
     }
@@ -278,6 +280,18 @@ impl VfdCtxBuilder {
         self
     }
 
+    /// Give each mount a descriptor as well, at 3, 4, ... in the order
+    /// mounted: what a preview 1 program (`wasm32-wasip1`) expects of its
+    /// preopened directories. wasi-libc and Rust's std find them by asking
+    /// `fd_prestat_get` from 3 upward and stop at the first number that is
+    /// not one, so [`build`](Self::build) refuses a handed-in number among
+    /// them. `vfd run` sets this for modules. Components resolve paths
+    /// through the mounts without it.
+    pub fn preopen_mounts(&mut self, on: bool) -> &mut Self {
+        self.preopen_mounts = on;
+        self
+    }
+
     /// Build the context.
     pub fn build(&mut self) -> io::Result<VfdCtx> {
         let max_fds = self.max_fds.unwrap_or(DEFAULT_MAX_FDS);
@@ -315,6 +329,9 @@ impl VfdCtxBuilder {
                 put(&mut table, i as u32, desc.lent(lent))?;
             }
         }
+        if self.preopen_mounts {
+            self.preopen(&mut table)?;
+        }
         for (fd, object, lent) in self.inserts.drain(..) {
             let desc = Description::new(object, dev.then_some("handed in by the host"));
             put(&mut table, fd, desc.lent(lent))?;
@@ -331,6 +348,41 @@ impl VfdCtxBuilder {
         })
     }
 }
+
+impl VfdCtxBuilder {
+    /// The mounts' descriptors, at [`FIRST_PREOPEN`] upward.
+    fn preopen(&self, table: &mut Table<Arc<Description>>) -> io::Result<()> {
+        let mounts: Vec<_> = self.mounts.paths().iter().collect();
+        let preopens = FIRST_PREOPEN..FIRST_PREOPEN + mounts.len() as u32;
+        if let Some((fd, _, _)) = self.inserts.iter().find(|(fd, _, _)| preopens.contains(fd)) {
+            let (path, _) = &mounts[(fd - FIRST_PREOPEN) as usize];
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "descriptor {fd} is the preopened directory {path}: preview 1 programs \
+                     find their preopens at {FIRST_PREOPEN} upward, one per mount, and stop \
+                     at the first number that is not one; hand it in at {} or above",
+                    preopens.end
+                ),
+            ));
+        }
+        for (fd, (path, root)) in preopens.zip(mounts) {
+            let dir = Directory {
+                dir: root.dir.try_clone()?,
+                writable: root.writable,
+                mount: root.mount,
+            };
+            let mut desc = Description::new(Object::Dir(dir), self.dev_mode.then_some(&path));
+            desc.preopen = Some(path.into());
+            put(table, fd, desc)?;
+        }
+        Ok(())
+    }
+}
+
+/// The number of the first preopened directory, after stdin, stdout and
+/// stderr.
+pub const FIRST_PREOPEN: u32 = 3;
 
 /// vfd's own descriptor for an object given to the guest, close-on-exec
 /// like every other one vfd holds (its duplicates, its opens): one inherited

@@ -2,6 +2,7 @@
 
 use crate::object::{Object, WriteMode};
 use std::fmt;
+use std::io::IoSlice;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -27,6 +28,10 @@ pub struct Description {
     /// Lent by the host, which keeps a descriptor of its own for the
     /// object (see `VfdCtx::descriptors`).
     pub lent: bool,
+    /// The guest path of the mount this description was preopened for, as
+    /// preview 1's `fd_prestat_get` reports it (see
+    /// `VfdCtxBuilder::preopen_mounts`).
+    pub preopen: Option<Box<str>>,
 }
 
 /// The next description's id: process-wide, so two guests' views never
@@ -48,6 +53,7 @@ impl Description {
             write_mode,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             lent: false,
+            preopen: None,
         }
     }
 
@@ -59,6 +65,11 @@ impl Description {
     /// write(2), safe from SIGPIPE.
     pub fn write(&self, data: &[u8]) -> Result<usize, rustix::io::Errno> {
         self.write_mode.write(&self.object, data)
+    }
+
+    /// writev(2), safe from SIGPIPE.
+    pub fn write_vectored(&self, data: &[IoSlice<'_>]) -> Result<usize, rustix::io::Errno> {
+        self.write_mode.write_vectored(&self.object, data)
     }
 }
 

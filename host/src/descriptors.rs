@@ -30,7 +30,7 @@ impl VfdCtx {
 
     /// Resolve `path` for an `-at` call: absolute through the mounts,
     /// relative through the cwd or through the directory `dir`.
-    fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Directory>, Errno> {
+    pub(crate) fn resolve(&self, dir: u32, path: &str) -> Result<Resolved<'_, Directory>, Errno> {
         let dir_of = |fd| -> Result<&Directory, vfd_core::Errno> {
             let found = self.desc(fd).and_then(|d| d.object.as_dir());
             found.map_err(vfd_core::Errno::from)

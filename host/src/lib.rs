@@ -66,6 +66,7 @@ mod linker;
 mod mounts;
 mod net_policy;
 mod object;
+pub mod p1;
 mod pipes;
 mod poll;
 mod sockets;
@@ -73,8 +74,8 @@ mod view;
 /// The descriptor table, shared with the wasm build of the layer.
 pub use vfd_core::table;
 
-pub use command::{CommandCtx, run_command};
-pub use ctx::{VfdCtx, VfdCtxBuilder};
+pub use command::{CommandCtx, run_command, run_module};
+pub use ctx::{FIRST_PREOPEN, VfdCtx, VfdCtxBuilder};
 pub use errno::name as errno_name;
 pub use handles::Handle;
 pub use linker::{VfdView, add_to_linker, engine, engine_config};

@@ -29,7 +29,9 @@ impl Host for VfdCtx {
         }
         // An unknown fd is ready at once (with `nval`), as on Linux.
         let timeout_ms = if invalid { 0 } else { timeout_ms };
-        wait(&mut host, timeout_ms)?;
+        let deadline =
+            (timeout_ms >= 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+        wait_until(&mut host, deadline)?;
         for (p, &i) in host.iter().zip(&slots) {
             out[i] = guest_revents(p.revents());
         }
@@ -37,11 +39,12 @@ impl Host for VfdCtx {
     }
 }
 
-/// poll(2) with `timeout_ms` (negative: no limit), restarted with the time
-/// left when a host signal interrupts it.
-fn wait(fds: &mut [HostPollFd<'_>], timeout_ms: i32) -> Result<(), Errno> {
-    let deadline =
-        (timeout_ms >= 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+/// poll(2) until a descriptor is ready or `deadline` passes (none: no
+/// limit), restarted with the time left when a host signal interrupts it.
+pub(crate) fn wait_until(
+    fds: &mut [HostPollFd<'_>],
+    deadline: Option<Instant>,
+) -> Result<(), Errno> {
     loop {
         let left = deadline.map(|d| {
             let left = d.saturating_duration_since(Instant::now());

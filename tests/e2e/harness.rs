@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use vfd_host::{MountPerms, VfdCtx};
-use wasmtime::Engine;
 use wasmtime::component::Component;
+use wasmtime::{Engine, Module};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder};
 
@@ -35,27 +35,43 @@ fn workspace() -> PathBuf {
 /// outer `cargo test` holds the lock on the default one.
 pub fn guest(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let dir = BUILT.get_or_init(|| {
-        let target = workspace().join("target").join("wasm");
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(workspace())
-            .args([
-                "build",
-                "--release",
-                "--target",
-                "wasm32-wasip2",
-                "-p",
-                "vfd-examples",
-                "-p",
-                "vfd-test-guests",
-            ])
-            .arg("--target-dir")
-            .arg(&target)
-            .status()
-            .expect("cannot run cargo to build the guest programs");
-        assert!(status.success(), "building the guest programs failed");
-        target.join("wasm32-wasip2").join("release")
-    });
+    let dir =
+        BUILT.get_or_init(|| build_guests("wasm32-wasip2", &["vfd-examples", "vfd-test-guests"]));
+    guest_in(dir, name)
+}
+
+/// Build the WASI preview 1 programs (tests/p1_guest: std alone, no vfd
+/// crate) once per test run, next to the others.
+pub fn p1_guest(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| build_guests("wasm32-wasip1", &["vfd-p1-guests"]));
+    guest_in(dir, name)
+}
+
+/// Build `packages` for `target` in release mode under target/wasm, and
+/// return where the programs are.
+fn build_guests(target: &str, packages: &[&str]) -> PathBuf {
+    let target_dir = workspace().join("target").join("wasm");
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo
+        .current_dir(workspace())
+        .args(["build", "--release", "--target", target]);
+    for package in packages {
+        cargo.args(["-p", package]);
+    }
+    let status = cargo
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .status()
+        .expect("cannot run cargo to build the guest programs");
+    assert!(
+        status.success(),
+        "building the {target} guest programs failed"
+    );
+    target_dir.join(target).join("release")
+}
+
+fn guest_in(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(format!("{name}.wasm"));
     assert!(path.exists(), "no guest program {}", path.display());
     path
@@ -76,6 +92,19 @@ pub fn component(name: &str) -> Component {
     let c = Component::from_file(engine(), guest(name)).unwrap();
     cache.lock().unwrap().insert(name.to_owned(), c.clone());
     c
+}
+
+/// Each preview 1 guest is compiled once, as a core module, and shared by
+/// the tests that run it.
+pub fn p1_module(name: &str) -> Module {
+    static CACHE: OnceLock<Mutex<HashMap<String, Module>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(m) = cache.lock().unwrap().get(name) {
+        return m.clone();
+    }
+    let m = vfd_host::compile::module_from_file(engine(), p1_guest(name)).unwrap();
+    cache.lock().unwrap().insert(name.to_owned(), m.clone());
+    m
 }
 
 /// The host tree every guest test runs against (see tests/guest).

@@ -1,7 +1,8 @@
 //! End-to-end tests: guest programs built for wasm32-wasip2, run through
 //! the host library, through the `vfd` command, and composed with the wasm
-//! layer under plain wasmtime-wasi, against real host files in a temporary
-//! directory.
+//! layer under plain wasmtime-wasi, and plain std programs built for
+//! wasm32-wasip1, run as core modules (p1.rs), against real host files in a
+//! temporary directory.
 
 mod cli;
 mod compose;
@@ -12,6 +13,7 @@ mod guests;
 mod harness;
 mod limits;
 mod net;
+mod p1;
 mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;

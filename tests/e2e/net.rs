@@ -11,15 +11,15 @@ use std::time::{Duration, Instant};
 
 /// Every socket operation of these tests gives up after this long, so a
 /// broken host fails a test instead of hanging it.
-const PATIENCE: Duration = Duration::from_secs(20);
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
-fn patient(stream: &TcpStream) {
+pub fn patient(stream: &TcpStream) {
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream.set_write_timeout(Some(PATIENCE)).unwrap();
 }
 
 /// Wait for `child` to end, killing it if it takes longer than PATIENCE.
-fn finish(mut child: Child) -> std::process::ExitStatus {
+pub fn finish(mut child: Child) -> std::process::ExitStatus {
     let deadline = Instant::now() + PATIENCE;
     loop {
         if let Some(status) = child.try_wait().unwrap() {

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::{cargo, root, run};
+use crate::{cargo, ensure_wasm_targets, root, run};
 
 const WORKLOADS: &str = "vfd-bench-workloads";
 const WASIP1: &str = "wasm32-wasip1";
@@ -19,23 +19,6 @@ const WASIP2: &str = "wasm32-wasip2";
 
 fn bench_target_dir() -> PathBuf {
     root().join("target").join("bench")
-}
-
-fn ensure_targets(targets: &[&str]) -> Result<()> {
-    let out = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .context("rustup is needed to add the wasm targets")?;
-    let installed = String::from_utf8_lossy(&out.stdout);
-    for target in targets {
-        if !installed.lines().any(|l| l.trim() == *target) {
-            run(
-                &format!("add the {target} target"),
-                Command::new("rustup").args(["target", "add", target]),
-            )?;
-        }
-    }
-    Ok(())
 }
 
 /// `cargo build --release --target-dir target/bench` with `args`.
@@ -65,7 +48,7 @@ pub fn bench(args: &[String]) -> Result<()> {
             _ => bail!("usage: cargo xtask bench [--quick] [--reps N] [--rows ROW,...]"),
         }
     }
-    ensure_targets(&[WASIP2, WASIP1])?;
+    ensure_wasm_targets(&[WASIP2, WASIP1])?;
     build(
         "build the native workload (release)",
         &["-p", WORKLOADS, "--bin", "std-workload"],

@@ -13,6 +13,10 @@ use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-wasip2";
 const GUEST_PACKAGES: [&str; 4] = ["vfd", "vfd-examples", "vfd-test-guests", "vfd-layer"];
+/// WASI preview 1: plain std programs that vfd runs as core modules (the
+/// end-to-end tests build them).
+const P1_TARGET: &str = "wasm32-wasip1";
+const P1_GUEST_PACKAGES: [&str; 1] = ["vfd-p1-guests"];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -77,29 +81,32 @@ fn run(what: &str, cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-fn ensure_wasm_target() -> Result<()> {
+/// Add each of `targets` that rustup does not have yet.
+fn ensure_wasm_targets(targets: &[&str]) -> Result<()> {
     let out = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .context("rustup is needed to add the wasm32-wasip2 target")?;
-    if !String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.trim() == WASM_TARGET)
-    {
-        run(
-            "add the wasm32-wasip2 target",
-            Command::new("rustup").args(["target", "add", WASM_TARGET]),
-        )?;
+        .context("rustup is needed to add the wasm targets")?;
+    let installed = String::from_utf8_lossy(&out.stdout);
+    for target in targets {
+        if !installed.lines().any(|l| l.trim() == *target) {
+            run(
+                &format!("add the {target} target"),
+                Command::new("rustup").args(["target", "add", target]),
+            )?;
+        }
     }
     Ok(())
 }
 
-fn wasm_cargo(subcommand: &str) -> Command {
+/// `cargo SUBCOMMAND` for `packages`, built for `target` in the guests'
+/// target directory.
+fn wasm_cargo(subcommand: &str, target: &str, packages: &[&str]) -> Command {
     let mut cmd = cargo();
     cmd.arg(subcommand)
-        .args(["--target", WASM_TARGET, "--target-dir"])
+        .args(["--target", target, "--target-dir"])
         .arg(wasm_target_dir());
-    for p in GUEST_PACKAGES {
+    for p in packages {
         cmd.args(["-p", p]);
     }
     cmd
@@ -108,12 +115,12 @@ fn wasm_cargo(subcommand: &str) -> Command {
 fn build_guests() -> Result<()> {
     run(
         "build the guest programs for wasm32-wasip2",
-        wasm_cargo("build").arg("--release"),
+        wasm_cargo("build", WASM_TARGET, &GUEST_PACKAGES).arg("--release"),
     )
 }
 
 fn test() -> Result<()> {
-    ensure_wasm_target()?;
+    ensure_wasm_targets(&[WASM_TARGET, P1_TARGET])?;
     run(
         "check formatting",
         cargo().args(["fmt", "--all", "--check"]),
@@ -131,7 +138,11 @@ fn test() -> Result<()> {
     )?;
     run(
         "clippy (wasm32-wasip2)",
-        wasm_cargo("clippy").args(["--", "-D", "warnings"]),
+        wasm_cargo("clippy", WASM_TARGET, &GUEST_PACKAGES).args(["--", "-D", "warnings"]),
+    )?;
+    run(
+        "clippy (wasm32-wasip1)",
+        wasm_cargo("clippy", P1_TARGET, &P1_GUEST_PACKAGES).args(["--", "-D", "warnings"]),
     )?;
     // Broken links in the docs of the two published libraries fail the
     // run: the host's, and the guest library's as it is built (for wasm).
@@ -176,7 +187,7 @@ fn test() -> Result<()> {
 }
 
 fn demo() -> Result<()> {
-    ensure_wasm_target()?;
+    ensure_wasm_targets(&[WASM_TARGET])?;
     build_guests()?;
     run(
         "build the vfd command and the embedding example",

@@ -6,7 +6,7 @@
 //! child loads it.
 
 use anyhow::{Context, Result, bail};
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 use vfd_bench_workloads::Row;
 use vfd_host::{MountPerms, VfdCtx};
@@ -41,12 +41,16 @@ pub fn run(args: &[String]) -> Result<()> {
     let artifact = kind.artifact(Path::new(compiled));
     let status = match kind {
         Kind::Native => bail!("the native column is not a child run"),
-        Kind::P1 => {
+        Kind::P1 | Kind::VfdP1 => {
             // SAFETY: written by `Columns::new` of the same program, with
             // the same engine configuration, into a private directory that
             // no guest has mounted.
             let module = unsafe { Module::deserialize_file(&run.engine, &artifact) }?;
-            run.p1(&module)?
+            if kind == Kind::P1 {
+                run.p1(&module)?
+            } else {
+                run.vfd_p1(&module)?
+            }
         }
         _ => {
             // SAFETY: as for p1 above.
@@ -83,6 +87,26 @@ impl ChildRun<'_> {
             .allow_listen("127.0.0.1:*")?
             .build()?;
         Ok(vfd_host::run_command(&self.engine, component, wasi, vfd)?)
+    }
+
+    /// A core module on vfd's preview 1. Its stdout is vfd's fd 1, a host
+    /// file here, copied to this process's stdout afterwards (`out` stays
+    /// empty).
+    fn vfd_p1(&self, module: &Module) -> Result<i32> {
+        let wasi = self.wasi("std-workload").build();
+        let stdout = tempfile::tempfile()?;
+        let vfd = VfdCtx::builder()
+            .mount(self.scratch, GUEST_DIR, MountPerms::ReadWrite)?
+            .preopen_mounts(true)
+            .stdout(stdout.try_clone()?)
+            .build()?;
+        let status = vfd_host::run_module(&self.engine, module, wasi, vfd)?;
+        let mut line = Vec::new();
+        let mut stdout = stdout;
+        stdout.seek(std::io::SeekFrom::Start(0))?;
+        stdout.read_to_end(&mut line)?;
+        std::io::stdout().write_all(&line)?;
+        Ok(status)
     }
 
     /// A core module under wasmtime-wasi p1.

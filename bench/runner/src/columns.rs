@@ -1,4 +1,4 @@
-//! The five columns: how each runs one workload once and reads its result.
+//! The six columns: how each runs one workload once and reads its result.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -29,10 +29,13 @@ pub enum Kind {
     Composed,
     P2,
     P1,
+    /// The std workload built for wasm32-wasip1 (the same bytes as the p1
+    /// column) on vfd's preview 1.
+    VfdP1,
 }
 
 /// The columns, in table order.
-pub const COLUMNS: [Column; 5] = [
+pub const COLUMNS: [Column; 6] = [
     Column {
         name: "native",
         kind: Kind::Native,
@@ -53,6 +56,10 @@ pub const COLUMNS: [Column; 5] = [
         name: "wasmtime-wasi p1",
         kind: Kind::P1,
     },
+    Column {
+        name: "vfd p1",
+        kind: Kind::VfdP1,
+    },
 ];
 
 /// Indexes into [`COLUMNS`].
@@ -61,15 +68,17 @@ pub const VFD: usize = 1;
 pub const COMPOSED: usize = 2;
 pub const P2: usize = 3;
 pub const P1: usize = 4;
+pub const VFD_P1: usize = 5;
 
 impl Kind {
     /// The wasm columns, by the name a child run is given on its command
     /// line (see [`crate::child`]).
-    const WASM: [(Kind, &'static str); 4] = [
+    const WASM: [(Kind, &'static str); 5] = [
         (Kind::Vfd, "vfd"),
         (Kind::Composed, "composed"),
         (Kind::P2, "p2"),
         (Kind::P1, "p1"),
+        (Kind::VfdP1, "vfd-p1"),
     ];
 
     pub fn arg(self) -> &'static str {
@@ -95,7 +104,7 @@ impl Column {
         match self.kind {
             Kind::Native | Kind::Vfd | Kind::Composed => true,
             Kind::P2 => row.p2,
-            Kind::P1 => row.p1,
+            Kind::P1 | Kind::VfdP1 => row.p1,
         }
     }
 }
@@ -173,6 +182,7 @@ impl Columns {
             (Kind::Composed, composed.serialize()),
             (Kind::P2, p2.serialize()),
             (Kind::P1, p1.serialize()),
+            (Kind::VfdP1, p1.serialize()),
         ] {
             let path = kind.artifact(dir.path());
             std::fs::write(&path, compiled.map_err(anyhow::Error::from)?)

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use vfd_bench_workloads::Unit;
 
-use crate::columns::{COLUMNS, COMPOSED, NATIVE, P1, P2, VFD};
+use crate::columns::{COLUMNS, COMPOSED, NATIVE, P1, P2, VFD, VFD_P1};
 use crate::extras::{Extras, OpenClose};
 use crate::{Options, RowResult};
 
@@ -54,7 +54,14 @@ fn time_ratio(unit: Unit, this: f64, other: f64) -> f64 {
 }
 
 /// The ratios of the main table and the headline: (column, over column).
-const RATIOS: [(usize, usize); 4] = [(VFD, NATIVE), (VFD, P2), (VFD, P1), (COMPOSED, P2)];
+const RATIOS: [(usize, usize); 6] = [
+    (VFD, NATIVE),
+    (VFD, P2),
+    (VFD, P1),
+    (COMPOSED, P2),
+    (VFD_P1, NATIVE),
+    (VFD_P1, P1),
+];
 
 /// A column's short name in a ratio.
 fn short(c: usize) -> &'static str {
@@ -63,6 +70,7 @@ fn short(c: usize) -> &'static str {
         VFD => "vfd",
         COMPOSED => "composed",
         P2 => "p2",
+        VFD_P1 => "vfd p1",
         _ => "p1",
     }
 }

@@ -36,6 +36,11 @@ impl FileOrDir {
         }
     }
 
+    /// Whether its mount lets the guest change it.
+    pub fn writable(&self) -> bool {
+        self.writable
+    }
+
     /// The directory, if the descriptor is one.
     pub fn as_dir(&self) -> Result<Option<&Directory>, Errno> {
         if let Some(known) = self.dir.get() {

@@ -62,15 +62,30 @@ impl WriteMode {
         match self {
             WriteMode::Plain => rustix::io::write(fd, data),
             WriteMode::Socket => rustix::net::send(fd, data, rustix::net::SendFlags::NOSIGNAL),
+            WriteMode::Pipe => write_pipe(fd, &[IoSlice::new(data)]),
+        }
+    }
+
+    /// writev(2) of `data` to `fd` in this mode.
+    pub fn write_vectored(self, fd: impl AsFd, data: &[IoSlice<'_>]) -> Result<usize, Errno> {
+        let fd = fd.as_fd();
+        match self {
+            WriteMode::Plain => rustix::io::writev(fd, data),
+            WriteMode::Socket => rustix::net::sendmsg(
+                fd,
+                data,
+                &mut rustix::net::SendAncillaryBuffer::default(),
+                rustix::net::SendFlags::NOSIGNAL,
+            ),
             WriteMode::Pipe => write_pipe(fd, data),
         }
     }
 }
 
-fn write_pipe(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, Errno> {
+fn write_pipe(fd: BorrowedFd<'_>, data: &[IoSlice<'_>]) -> Result<usize, Errno> {
     if KERNEL_HAS_NOSIGNAL.load(Ordering::Relaxed) {
         let flags = ReadWriteFlags::from_bits_retain(RWF_NOSIGNAL);
-        match rustix::io::pwritev2(fd, &[IoSlice::new(data)], CURRENT_OFFSET, flags) {
+        match rustix::io::pwritev2(fd, data, CURRENT_OFFSET, flags) {
             Err(Errno::OPNOTSUPP | Errno::NOSYS) => {
                 KERNEL_HAS_NOSIGNAL.store(false, Ordering::Relaxed)
             }
@@ -78,7 +93,7 @@ fn write_pipe(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, Errno> {
         }
     }
     if sigpipe_ignored() {
-        rustix::io::write(fd, data)
+        rustix::io::writev(fd, data)
     } else {
         write_with_sigpipe_blocked(fd, data)
     }
@@ -93,7 +108,7 @@ fn sigpipe_ignored() -> bool {
     }
 }
 
-fn write_with_sigpipe_blocked(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, Errno> {
+fn write_with_sigpipe_blocked(fd: BorrowedFd<'_>, data: &[IoSlice<'_>]) -> Result<usize, Errno> {
     // SAFETY: signal-set calls on owned, initialised sets; the thread's
     // mask is restored before returning.
     unsafe {
@@ -107,13 +122,14 @@ fn write_with_sigpipe_blocked(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, 
         libc::sigpending(&mut pending);
         let was_pending = libc::sigismember(&pending, libc::SIGPIPE) == 1;
 
-        let result = rustix::io::write(fd, data);
+        let result = rustix::io::writev(fd, data);
+        let total: usize = data.iter().map(|s| s.len()).sum();
 
         // Linux raises SIGPIPE on EPIPE, and also when the reader goes away
         // during a write that still returns a partial count.
         let may_have_raised = match result {
             Err(Errno::PIPE) => true,
-            Ok(n) => n < data.len(),
+            Ok(n) => n < total,
             Err(_) => false,
         };
         if may_have_raised && !was_pending {
@@ -145,7 +161,8 @@ mod tests {
         // ignored as the test harness had it; no other test here writes to
         // a pipe.
         let previous = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-        let result = write_with_sigpipe_blocked(writer.as_fd(), b"nobody reads this");
+        let result =
+            write_with_sigpipe_blocked(writer.as_fd(), &[IoSlice::new(b"nobody reads this")]);
         unsafe { libc::signal(libc::SIGPIPE, previous) };
         assert_eq!(result, Err(Errno::PIPE));
     }

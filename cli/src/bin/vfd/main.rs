@@ -1,7 +1,8 @@
 //! `vfd`: run a WebAssembly command component with vfd descriptors.
 //!
-//! `vfd run` mirrors `wasmtime run`: the guest gets wasmtime-wasi p2 as
-//! usual, plus the `vfd:posix` interfaces over its own descriptor table.
+//! `vfd run` mirrors `wasmtime run`: a component gets wasmtime-wasi p2 as
+//! usual, plus the `vfd:posix` interfaces over its own descriptor table; a
+//! preview 1 module (`wasm32-wasip1`) gets preview 1 on that same table.
 //! `vfd compose` makes a guest runnable without vfd's host code.
 
 mod compose;
@@ -13,8 +14,6 @@ use fd_spec::FdSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vfd_host::{MountPerms, VfdCtx};
-use wasmtime::Engine;
-use wasmtime::component::Component;
 use wasmtime_wasi::{FsPerms, WasiCtx};
 
 /// POSIX-style virtual file descriptors for WebAssembly.
@@ -27,7 +26,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commands {
-    /// Run a wasi:cli command component with vfd descriptors.
+    /// Run a wasi:cli command component, or a preview 1 command module
+    /// (wasm32-wasip1), with vfd descriptors.
     Run(RunArgs),
     /// Compose a guest with the wasm layer, to run it on a stock runtime
     /// (`wasmtime run`).
@@ -83,8 +83,10 @@ struct RunArgs {
     #[arg(long)]
     allow_network: bool,
 
-    /// The component to run (a wasm32-wasip2 program).
-    #[arg(value_name = "COMPONENT")]
+    /// The program to run: a component (wasm32-wasip2), or a core module
+    /// (wasm32-wasip1), whose mounts are its preopened directories at 3,
+    /// 4, ... in the order given, before any --fd number.
+    #[arg(value_name = "WASM")]
     component: PathBuf,
 
     /// Arguments for the guest.
@@ -121,6 +123,9 @@ fn run(args: RunArgs) -> Result<u8> {
     let mut vfd = VfdCtx::builder();
     wasi.inherit_stdio();
     let name = args.component.display().to_string();
+    let kind = Kind::of(&args.component).with_context(|| format!("cannot load {name}"))?;
+    // A module finds its mounts as preview 1 preopens.
+    vfd.preopen_mounts(kind == Kind::Module);
     wasi.args(&[&name]).args(&args.args);
     for env in &args.envs {
         match env.split_once('=') {
@@ -154,8 +159,12 @@ fn run(args: RunArgs) -> Result<u8> {
     for (spec, perms) in mounts.chain(args.dirs_ro.iter().map(|d| (d, MountPerms::ReadOnly))) {
         let (host, guest) = split_dir(spec);
         vfd.mount(host, guest, perms)?;
-        // The same tree is preopened for wasi:filesystem, so std::fs in the
-        // guest sees what vfd does, as under `wasmtime run --dir`.
+        if kind == Kind::Module {
+            continue;
+        }
+        // The same tree is preopened for a component's wasi:filesystem, so
+        // std::fs in the guest sees what vfd does, as under `wasmtime run
+        // --dir`.
         let fs_perms = match perms {
             MountPerms::ReadWrite => FsPerms::ReadWrite,
             MountPerms::ReadOnly => FsPerms::ReadOnly,
@@ -175,15 +184,50 @@ fn run(args: RunArgs) -> Result<u8> {
     vfd.max_fds(args.max_fds).dev_mode(args.dev);
 
     let engine = vfd_host::engine()?;
+    let vfd = vfd.build()?;
     // Compiled on threads that are gone before the guest runs: see
     // `vfd_host::compile`.
-    let component = vfd_host::compile::from_file(&engine, &args.component)
-        .map_err(|e| anyhow::Error::from(e).context(format!("cannot load {name}")))?;
-    run_command(&engine, &component, wasi.build(), vfd.build()?)
+    let loaded = |e: wasmtime::Error| anyhow::Error::from(e).context(format!("cannot load {name}"));
+    let status = match kind {
+        Kind::Component => {
+            let component =
+                vfd_host::compile::from_file(&engine, &args.component).map_err(loaded)?;
+            vfd_host::run_command(&engine, &component, wasi.build(), vfd)
+        }
+        Kind::Module => {
+            let module =
+                vfd_host::compile::module_from_file(&engine, &args.component).map_err(loaded)?;
+            vfd_host::run_module(&engine, &module, wasi.build(), vfd)
+        }
+    };
+    exit_status(status)
 }
 
-fn run_command(engine: &Engine, component: &Component, wasi: WasiCtx, vfd: VfdCtx) -> Result<u8> {
-    match vfd_host::run_command(engine, component, wasi, vfd) {
+/// What a wasm binary is, from its header: after the magic number, a core
+/// module has version 1 and layer 0, a component layer 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Component,
+    Module,
+}
+
+impl Kind {
+    fn of(path: &std::path::Path) -> Result<Kind> {
+        use std::io::Read;
+        let mut header = [0u8; 8];
+        std::fs::File::open(path)?
+            .read_exact(&mut header)
+            .context("not a WebAssembly binary")?;
+        match header {
+            [0, b'a', b's', b'm', _, _, 0, 0] => Ok(Kind::Module),
+            [0, b'a', b's', b'm', _, _, 1, 0] => Ok(Kind::Component),
+            _ => bail!("not a WebAssembly binary (a module or a component)"),
+        }
+    }
+}
+
+fn exit_status(status: wasmtime::Result<i32>) -> Result<u8> {
+    match status {
         Ok(status) => Ok(status as u8),
         Err(e) => {
             eprintln!("vfd: error: {e:?}");
