@@ -403,6 +403,110 @@ fn host_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
+/// How many lifecycles a leak test runs: `VFD_LEAK_RUNS`, or 10,000.
+fn leak_runs() -> usize {
+    std::env::var(LEAK_RUNS)
+        .ok()
+        .map(|n| n.parse().expect("VFD_LEAK_RUNS: a number"))
+        .unwrap_or(DEFAULT_LEAK_RUNS)
+}
+
+fn dev_null() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .unwrap()
+}
+
+/// A listener lent to every guest is still the host's, and accepts.
+fn assert_still_accepts(listener: &TcpListener) {
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (_accepted, peer) = listener.accept().unwrap();
+    assert_eq!(peer, client.local_addr().unwrap());
+}
+
+#[test]
+fn module_lifecycles_leak_no_host_descriptors() {
+    let out = run_child("limits::module_leak_child");
+    assert!(out.contains("module leak child done"), "{out}");
+}
+
+/// The same for preview 1 modules (`p1-leaky`, a std program for
+/// wasm32-wasip1): files, a directory and accepted connections left open,
+/// ending by return, `proc_exit` or a trap, on a table with a preopen and
+/// a lent listener.
+#[test]
+#[ignore = "run in a child process by module_lifecycles_leak_no_host_descriptors"]
+fn module_leak_child() {
+    if !in_child("module_leak_child") {
+        return;
+    }
+    let runs = leak_runs();
+    let fixture = Fixture::new();
+    let module = crate::harness::p1_module("p1-leaky");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let devnull = dev_null();
+    let endings = ["return", "exit", "panic"];
+    let run = |i: usize| {
+        let ending = endings[i % endings.len()];
+        // Every tenth run accepts a real connection and leaves it open.
+        let accept = i.is_multiple_of(10);
+        let client = accept.then(|| TcpStream::connect(addr).unwrap());
+        let mut b = VfdCtx::builder();
+        b.stdin_borrowed(devnull.as_fd())
+            .unwrap()
+            .stdout_borrowed(devnull.as_fd())
+            .unwrap()
+            .stderr_borrowed(devnull.as_fd())
+            .unwrap()
+            .mount(fixture.path("mnt"), "/data", MountPerms::ReadWrite)
+            .unwrap()
+            .preopen_mounts(true)
+            .insert_borrowed(4, listener.as_fd())
+            .unwrap();
+        let mut args = vec!["p1-leaky", ending];
+        if accept {
+            args.push("accept");
+        }
+        let wasi = WasiCtx::builder().args(&args).build();
+        let result = vfd_host::run_module(engine(), &module, wasi, b.build().unwrap());
+        match (ending, result) {
+            ("return", Ok(0)) | ("exit", Ok(3)) | ("panic", Err(_)) => {}
+            (ending, other) => panic!("run {i} ({ending}): {other:?}"),
+        }
+        drop(client);
+    };
+    for i in 0..6 {
+        run(i);
+    }
+    let before = host_fds();
+    let start = Instant::now();
+    for i in 0..runs {
+        run(i);
+    }
+    let elapsed = start.elapsed();
+    let after = host_fds();
+    println!(
+        "{runs} module lifecycles in {:.1} s ({:.2} ms each); host descriptors before {before}, after {after}",
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1000.0 / runs.max(1) as f64
+    );
+    assert_eq!(after, before, "host descriptors leaked over {runs} runs");
+    let written = std::fs::metadata(fixture.path("mnt/leaky-p1.txt"))
+        .unwrap()
+        .len();
+    assert_eq!(
+        written as usize,
+        runs + 6,
+        "every run got as far as its write"
+    );
+    // The lent listener survived every guest.
+    assert_still_accepts(&listener);
+    println!("module leak child done");
+}
+
 #[test]
 fn instance_lifecycles_leak_no_host_descriptors() {
     let out = run_child("limits::leak_child");
@@ -415,21 +519,14 @@ fn leak_child() {
     if !in_child("leak_child") {
         return;
     }
-    let runs: usize = std::env::var(LEAK_RUNS)
-        .ok()
-        .map(|n| n.parse().expect("VFD_LEAK_RUNS: a number"))
-        .unwrap_or(DEFAULT_LEAK_RUNS);
+    let runs = leak_runs();
     let fixture = Fixture::new();
     let engine = engine();
     let leaky = component("leaky");
     let limits = component("limits");
     // The host's own objects, lent to every guest.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let devnull = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/null")
-        .unwrap();
+    let devnull = dev_null();
     let endings = ["return", "exit", "panic", "close-borrowed"];
     let run = |i: usize, report: Option<&std::fs::File>| {
         let ending = endings[i % endings.len()];
@@ -491,10 +588,7 @@ fn leak_child() {
         .len();
     assert_eq!(written as usize, runs + 8);
     // The lent listener survived every guest, closing it included.
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (accepted, peer) = listener.accept().unwrap();
-    assert_eq!(peer, client.local_addr().unwrap());
-    drop((client, accepted));
+    assert_still_accepts(&listener);
 
     // A guest that fills a table of the default size, 1024, and exits.
     // The first run warms up (wasmtime keeps one memory image per module).

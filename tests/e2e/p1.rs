@@ -162,31 +162,31 @@ fn socket_activation_through_the_host_library() {
     assert_eq!(read_all(out), "served 3\n");
 }
 
-#[test]
-fn socket_activation_through_vfd_run() {
-    // `vfd run` binds the listener itself, and a port it picks (port 0)
-    // cannot be learnt from outside (preview 1 has no getsockname for the
-    // guest to print it): so a port that was free a moment ago.
+/// A port that was free a moment ago: `vfd run` binds the listener
+/// itself, and a port it picks (port 0) cannot be learnt from outside
+/// (preview 1 has no getsockname for the guest to print it).
+fn free_loopback_addr() -> String {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = vfd()
-        .args(["run", "--fd"])
-        .arg(format!("3=tcp-listen:{addr}"))
-        .arg(p1_guest("p1-serve"))
-        .arg("3")
+    format!("127.0.0.1:{port}")
+}
+
+/// Start `vfd run` with `command`'s arguments as a server on `addr`, serve
+/// [`three_clients`], and return its exit code, stdout and stderr.
+fn serve_three_through_vfd_run(command: &mut Command, addr: &str) -> (Option<i32>, String, String) {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = Some(first_connection(&mut child, &addr));
+    let mut first = Some(first_connection(&mut child, addr));
     three_clients(|| {
         first
             .take()
-            .unwrap_or_else(|| TcpStream::connect(&addr).unwrap())
+            .unwrap_or_else(|| TcpStream::connect(addr).unwrap())
     });
     let mut stdout = child.stdout.take().unwrap();
     let mut stderr = child.stderr.take().unwrap();
@@ -194,7 +194,20 @@ fn socket_activation_through_vfd_run() {
     let (mut out, mut err) = (String::new(), String::new());
     stdout.read_to_string(&mut out).unwrap();
     stderr.read_to_string(&mut err).unwrap();
-    assert_eq!(status.code(), Some(0), "{err}");
+    (status.code(), out, err)
+}
+
+#[test]
+fn socket_activation_through_vfd_run() {
+    let addr = free_loopback_addr();
+    let mut command = vfd();
+    command
+        .args(["run", "--fd"])
+        .arg(format!("3=tcp-listen:{addr}"))
+        .arg(p1_guest("p1-serve"))
+        .arg("3");
+    let (code, out, err) = serve_three_through_vfd_run(&mut command, &addr);
+    assert_eq!(code, Some(0), "{err}");
     assert_eq!(out, "served 3\n");
 }
 
@@ -400,4 +413,80 @@ fn hostile_arguments_get_an_errno_through_the_host_library() {
     let code = run_module("p1-raw", &[], b.build().unwrap());
     assert_eq!(code, 0);
     assert_eq!(read_all(out), RAW_STDOUT);
+}
+
+/// The C compiler for wasm32-wasi: `VFD_CLANG`, or Debian's `clang-16`
+/// (`apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32`).
+/// Without one the C test says it was skipped, unless
+/// `VFD_REQUIRE_C_TOOLCHAIN` is set (CI installs it and sets it), when
+/// that is a failure.
+fn c_compiler() -> Option<String> {
+    let clang = std::env::var("VFD_CLANG").unwrap_or_else(|_| "clang-16".into());
+    let found = Command::new(&clang)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Some(clang);
+    }
+    assert!(
+        std::env::var_os("VFD_REQUIRE_C_TOOLCHAIN").is_none(),
+        "no C compiler for wasm32-wasi ({clang}): apt-get install clang-16 lld-16 wasi-libc \
+         libclang-rt-16-dev-wasm32, or set VFD_CLANG"
+    );
+    None
+}
+
+/// `tests/p1_c/NAME.c` built with wasi-libc for wasm32-wasi, as a C
+/// project would build it, into `dir`.
+fn build_c(clang: &str, name: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/p1_c")
+        .join(format!("{name}.c"));
+    let wasm = dir.join(format!("{name}.wasm"));
+    let out = Command::new(clang)
+        .args([
+            "--target=wasm32-wasi",
+            "--sysroot=/usr",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+        ])
+        .arg(&source)
+        .arg("-o")
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    wasm
+}
+
+#[test]
+fn an_unmodified_c_program_serves_a_handed_in_listener() {
+    let Some(clang) = c_compiler() else {
+        eprintln!("skipped: no C compiler for wasm32-wasi (see c_compiler)");
+        return;
+    };
+    let fixture = Fixture::new();
+    let wasm = build_c(&clang, "serve", fixture.tmp.path());
+    let addr = free_loopback_addr();
+    // One mount, preopened at 3: the listener goes to 4.
+    let mut command = vfd();
+    command
+        .arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/data", fixture.path("mnt").display()))
+        .arg("--fd")
+        .arg(format!("4=tcp-listen:{addr}"))
+        .arg(&wasm)
+        .args(["4", "3"]);
+    let (code, out, err) = serve_three_through_vfd_run(&mut command, &addr);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "hello, vfd\nsecond O_EXCL open: EEXIST\nserved 3\n");
+    assert_eq!(
+        std::fs::read_to_string(fixture.path("mnt/from-c.txt")).unwrap(),
+        "written by C\n"
+    );
+    fixture.assert_outside_untouched();
 }
