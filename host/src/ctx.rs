@@ -1,10 +1,11 @@
 //! The per-guest context and its builder, in the style of wasmtime-wasi's
 //! `WasiCtx`.
 
+use crate::bindings::OpenFlags;
 use crate::description::Description;
 use crate::mounts::{MountPerms, Mounts};
 use crate::net_policy::{AddrPattern, NetPolicy};
-use crate::object::{Directory, Object, Stdio, host_stream};
+use crate::object::{Object, Stdio, host_stream};
 use crate::table::{DEFAULT_MAX_FDS, MAX_MAX_FDS, Table};
 use cap_std::ambient_authority;
 use std::io;
@@ -367,12 +368,17 @@ impl VfdCtxBuilder {
             ));
         }
         for (fd, (path, root)) in preopens.zip(mounts) {
-            let dir = Directory {
-                dir: root.dir.try_clone()?,
-                writable: root.writable,
-                mount: root.mount,
-            };
-            let mut desc = Description::new(Object::Dir(dir), self.dev_mode.then_some(&path));
+            // Opened as the guest's open(O_RDONLY|O_DIRECTORY) would: the
+            // mount's own handle is O_PATH, on which lseek, fcntl and
+            // readdir fail with EBADF.
+            let flags = OpenFlags::READ | OpenFlags::DIRECTORY;
+            let dir = crate::object::open(root, ".", flags).map_err(|e| {
+                io::Error::other(format!(
+                    "cannot open the mount {path} as a preopen: {}",
+                    crate::errno_name(e)
+                ))
+            })?;
+            let mut desc = Description::new(dir, self.dev_mode.then_some(&path));
             desc.preopen = Some(path.into());
             put(table, fd, desc)?;
         }

@@ -14,6 +14,7 @@ mod harness;
 mod limits;
 mod net;
 mod p1;
+mod p1_diff;
 mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;

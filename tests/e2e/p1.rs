@@ -420,7 +420,7 @@ fn hostile_arguments_get_an_errno_through_the_host_library() {
 /// Without one the C test says it was skipped, unless
 /// `VFD_REQUIRE_C_TOOLCHAIN` is set (CI installs it and sets it), when
 /// that is a failure.
-fn c_compiler() -> Option<String> {
+pub fn c_compiler() -> Option<String> {
     let clang = std::env::var("VFD_CLANG").unwrap_or_else(|_| "clang-16".into());
     let found = Command::new(&clang)
         .arg("--version")
@@ -437,29 +437,41 @@ fn c_compiler() -> Option<String> {
     None
 }
 
-/// `tests/p1_c/NAME.c` built with wasi-libc for wasm32-wasi, as a C
-/// project would build it, into `dir`.
-fn build_c(clang: &str, name: &str, dir: &std::path::Path) -> std::path::PathBuf {
+/// How a C test program is built: for wasm32-wasi with wasi-libc, or for
+/// the host (the oracle of the differential test).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum CTarget {
+    Wasi,
+    Native,
+}
+
+/// `tests/p1_c/NAME.c` built as a C project would build it, into `dir`.
+pub fn build_c(
+    clang: &str,
+    name: &str,
+    target: CTarget,
+    dir: &std::path::Path,
+) -> std::path::PathBuf {
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/p1_c")
         .join(format!("{name}.c"));
-    let wasm = dir.join(format!("{name}.wasm"));
-    let out = Command::new(clang)
-        .args([
-            "--target=wasm32-wasi",
-            "--sysroot=/usr",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-        ])
+    let mut command = Command::new(clang);
+    let out = match target {
+        CTarget::Wasi => {
+            command.args(["--target=wasm32-wasi", "--sysroot=/usr"]);
+            dir.join(format!("{name}.wasm"))
+        }
+        CTarget::Native => dir.join(name),
+    };
+    let built = command
+        .args(["-O2", "-Wall", "-Wextra", "-Werror"])
         .arg(&source)
         .arg("-o")
-        .arg(&wasm)
+        .arg(&out)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    wasm
+    assert!(built.status.success(), "{}", stderr_of(&built));
+    out
 }
 
 #[test]
@@ -469,7 +481,7 @@ fn an_unmodified_c_program_serves_a_handed_in_listener() {
         return;
     };
     let fixture = Fixture::new();
-    let wasm = build_c(&clang, "serve", fixture.tmp.path());
+    let wasm = build_c(&clang, "serve", CTarget::Wasi, fixture.tmp.path());
     let addr = free_loopback_addr();
     // One mount, preopened at 3: the listener goes to 4.
     let mut command = vfd();
