@@ -135,3 +135,72 @@ fn escape_corpus_is_refused_composed() {
         run_composed(fixture, "escape", &[root])
     });
 }
+
+/// The corpus through preview 1: `tests/p1_c/escape.c`, a C program built
+/// with wasi-libc, tries every path call (`openat` to read, create and
+/// truncate, `mkdirat`, `unlinkat`, `renameat` out and in, `symlinkat`,
+/// `linkat` out and in, `utimensat`, `fstatat`, `readlinkat`) on each
+/// hostile path, under `vfd run`. Whatever each call answers, nothing from
+/// outside the mount reaches the guest and nothing outside it changes.
+#[test]
+fn escape_corpus_through_preview_1() {
+    use crate::p1::{CTarget, build_c, c_compiler};
+    use std::os::unix::fs::MetadataExt;
+    let Some(clang) = c_compiler() else {
+        eprintln!("skipped: no C compiler for wasm32-wasi (see p1::c_compiler)");
+        return;
+    };
+    let fixture = escape_fixture();
+    let root = fixture.tmp.path().to_path_buf();
+    let bin = tempfile::tempdir().unwrap();
+    let wasm = build_c(&clang, "escape", CTarget::Wasi, bin.path());
+    let secret = root.join("outside/secret.txt");
+    let secret_times = std::fs::metadata(&secret)
+        .map(|m| (m.mtime(), m.mtime_nsec()))
+        .unwrap();
+    let before = snapshot(&root, "mnt");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vfd"))
+        .arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/data", fixture.path("mnt").display()))
+        .arg(&wasm)
+        .arg(&root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.ends_with("done\n"), "{stdout}");
+    let attempts = stdout.lines().filter(|l| l.contains(" = ")).count();
+    // 14 calls on each of the 34 paths: the program ran to its end.
+    assert_eq!(attempts, 34 * 14, "calls made\n{stdout}");
+    // What the guest read: only its own files (`own`, `hello, vfd`, what
+    // it wrote itself), never the secret or a host file such as passwd.
+    for line in stdout.lines().filter(|l| l.starts_with("  ")) {
+        assert!(
+            !line.contains("secret") && !line.contains("root:"),
+            "read from outside the mount: {line}\n{stdout}"
+        );
+    }
+    assert_eq!(
+        snapshot(&root, "mnt"),
+        before,
+        "the host tree outside the mount changed\n{stdout}"
+    );
+    let after = std::fs::metadata(&secret)
+        .map(|m| (m.mtime(), m.mtime_nsec()))
+        .unwrap();
+    assert_eq!(after, secret_times, "a file outside the mount was touched");
+    // Nothing was linked or moved in: no file in the mount holds the secret.
+    for (path, what) in snapshot(&fixture.path("mnt"), "") {
+        assert!(
+            !(what.starts_with("file ") && what.contains("secret")),
+            "{path} holds {what}"
+        );
+    }
+}
