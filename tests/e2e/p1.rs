@@ -377,11 +377,17 @@ const RAW_STDOUT: &str = "\
     fd_fdstat_get result outside: 21\n\
     args_sizes_get result outside: 21\n\
     random_get buffer outside: 21\n\
+    path_open a 4 GiB path: 37\n\
+    path_readlink with no room: 28\n\
+    random_get 3 MiB: 0\n\
+    last MiB filled: true\n\
     poll_oneoff no subscriptions: 28\n\
     poll_oneoff fd 77: 0\n\
     events 1: userdata 42 error 8 type 1\n\
     poll_oneoff clock: 0\n\
     events 1: userdata 7 type 0\n\
+    poll_oneoff events over the subscriptions: 0\n\
+    events 2: userdata 1 and 2\n\
     done\n";
 
 #[test]

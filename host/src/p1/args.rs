@@ -10,6 +10,9 @@ use wasmtime_wasi::p2::bindings::cli::environment::Host as Environment;
 use wasmtime_wasi::p2::bindings::random::random::Host as Random;
 use wasmtime_wasi::{I32Exit, WasiView};
 
+/// The bytes asked of wasmtime-wasi's generator at a time.
+const RANDOM_PIECE: usize = 1 << 20;
+
 pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
     functions! { linker,
         "args_get" => |mem, data, argv: u32, buf: u32| {
@@ -26,13 +29,17 @@ pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wa
         };
         "random_get" => |mem, data, buf: u32, len: u32| {
             let out = mem.bytes_mut(buf, len)?;
-            let bytes = data
-                .ctx()
-                .ctx
-                .random()
-                .get_random_bytes(u64::from(len))
-                .map_err(|_| Errno::from(vfd_core::Errno::Io))?;
-            out.copy_from_slice(&bytes);
+            // In pieces: wasmtime-wasi refuses a single request above its
+            // `max_random_size`, and preview 1 fills the whole buffer.
+            for piece in out.chunks_mut(RANDOM_PIECE) {
+                let bytes = data
+                    .ctx()
+                    .ctx
+                    .random()
+                    .get_random_bytes(piece.len() as u64)
+                    .map_err(|_| Errno::from(vfd_core::Errno::Io))?;
+                piece.copy_from_slice(&bytes);
+            }
             Ok(())
         };
         "sched_yield" => |_mem, _data| {
@@ -83,12 +90,15 @@ fn put_strings(mem: &mut Mem<'_>, strings: &[String], pointers: u32, buf: u32) -
     let (count, size) = sizes(strings)?;
     mem.check(pointers, count.checked_mul(4).ok_or(Errno::FAULT)?)?;
     mem.check(buf, size)?;
-    let mut at = buf;
+    // Offsets from `buf` as `usize`: the end of the last string may be
+    // exactly 2^32, which a `u32` cannot hold.
+    let mut offset = 0usize;
     for (i, s) in strings.iter().enumerate() {
+        let at = buf + offset as u32;
         mem.put_u32(pointers + 4 * i as u32, at)?;
         mem.put(at, s.as_bytes())?;
         mem.put(at + s.len() as u32, &[0])?;
-        at += s.len() as u32 + 1;
+        offset += s.len() + 1;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 use super::{Errno, Result};
 use std::ops::Range;
+use vfd_core::limits::PATH_MAX;
 
 /// The memory a call works on: the module's exported `memory`, or none.
 pub(crate) struct Mem<'a>(pub(crate) &'a mut [u8]);
@@ -33,9 +34,13 @@ impl Mem<'_> {
         Ok(&mut self.0[range])
     }
 
-    /// A string argument: `ILSEQ` if it is not UTF-8 (WASI paths are
-    /// strings), as wasmtime-wasi answers.
-    pub(crate) fn str(&self, ptr: u32, len: u32) -> Result<&str> {
+    /// A path argument: `ENAMETOOLONG` at `PATH_MAX` bytes or more before
+    /// anything is read (Linux copies no more of a path), then `ILSEQ` if
+    /// it is not UTF-8 (WASI paths are strings), as wasmtime-wasi answers.
+    pub(crate) fn path(&self, ptr: u32, len: u32) -> Result<&str> {
+        if len as usize >= PATH_MAX {
+            return Err(Errno::NAMETOOLONG);
+        }
         std::str::from_utf8(self.bytes(ptr, len)?).map_err(|_| Errno::ILSEQ)
     }
 

@@ -29,29 +29,29 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
                         base: u64, _inheriting: u64, fdflags: u32, out: u32| {
             mem.check(out, 4)?;
             let flags = open_flags(lookup, oflags, base, fdflags)?;
-            let path = mem.str(path, len)?.to_owned();
+            let path = mem.path(path, len)?.to_owned();
             let new = data.vfd().open_at(fd, path, flags)?;
             mem.put_u32(out, new)
         };
         "path_create_directory" => |mem, data, fd: u32, path: u32, len: u32| {
-            Ok(data.vfd().mkdir_at(fd, mem.str(path, len)?.to_owned())?)
+            Ok(data.vfd().mkdir_at(fd, mem.path(path, len)?.to_owned())?)
         };
         "path_remove_directory" => |mem, data, fd: u32, path: u32, len: u32| {
-            Ok(data.vfd().remove_dir_at(fd, mem.str(path, len)?.to_owned())?)
+            Ok(data.vfd().remove_dir_at(fd, mem.path(path, len)?.to_owned())?)
         };
         "path_unlink_file" => |mem, data, fd: u32, path: u32, len: u32| {
-            Ok(data.vfd().unlink_at(fd, mem.str(path, len)?.to_owned())?)
+            Ok(data.vfd().unlink_at(fd, mem.path(path, len)?.to_owned())?)
         };
         "path_rename" => |mem, data, fd: u32, path: u32, len: u32, new_fd: u32, new_path: u32, new_len: u32| {
-            let path = mem.str(path, len)?.to_owned();
-            let new_path = mem.str(new_path, new_len)?.to_owned();
+            let path = mem.path(path, len)?.to_owned();
+            let new_path = mem.path(new_path, new_len)?.to_owned();
             Ok(data.vfd().rename_at(fd, path, new_fd, new_path)?)
         };
         "path_filestat_get" => |mem, data, fd: u32, lookup: u32, path: u32, len: u32, out: u32| {
             mem.check(out, 64)?;
             let follow = follow(lookup)?;
             let vfd = data.vfd();
-            let at = vfd.resolve(fd, mem.str(path, len)?)?;
+            let at = vfd.resolve(fd, mem.path(path, len)?)?;
             let meta = rules::stat_at(&at, follow)?;
             put_filestat(mem, out, &super::fd::FileStat::of_metadata(&meta))
         };
@@ -61,8 +61,8 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             set_times(mem, data.vfd(), fd, follow, (path, len), (atim, mtim, flags))
         };
         "path_symlink" => |mem, data, target: u32, target_len: u32, fd: u32, path: u32, len: u32| {
-            let target = mem.str(target, target_len)?;
-            let at = data.vfd().resolve(fd, mem.str(path, len)?)?;
+            let target = mem.path(target, target_len)?;
+            let at = data.vfd().resolve(fd, mem.path(path, len)?)?;
             // symlinkat(2) creates its name as mkdirat(2) does, so a
             // read-only mount refuses it in mkdir's order.
             if !at.root.writable {
@@ -73,7 +73,11 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
         "path_readlink" => |mem, data, fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32| {
             mem.check(out, 4)?;
             mem.check(buf, buf_len)?;
-            let at = data.vfd().resolve(fd, mem.str(path, len)?)?;
+            // readlink(2) with no room is EINVAL.
+            if buf_len == 0 {
+                return Err(Errno::INVAL);
+            }
+            let at = data.vfd().resolve(fd, mem.path(path, len)?)?;
             let target = at.root.dir.read_link(&at.rel)?;
             // readlink(2): as much of the target as fits, no NUL.
             let bytes = target.as_os_str().as_bytes();
@@ -89,8 +93,8 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
                 return Err(Errno::NOTSUP);
             }
             let vfd = data.vfd();
-            let from = vfd.resolve(fd, mem.str(path, len)?)?;
-            let to = vfd.resolve(new_fd, mem.str(new_path, new_len)?)?;
+            let from = vfd.resolve(fd, mem.path(path, len)?)?;
+            let to = vfd.resolve(new_fd, mem.path(new_path, new_len)?)?;
             if !to.root.writable {
                 return Err(rules::readonly::mkdir(to.root, &to.rel).into());
             }
@@ -161,7 +165,7 @@ fn set_times(
     (atim, mtim, flags): (u64, u64, u32),
 ) -> Result<()> {
     let times = timestamps(atim, mtim, flags)?;
-    let at = vfd.resolve(fd, mem.str(path, len)?)?;
+    let at = vfd.resolve(fd, mem.path(path, len)?)?;
     rules::stat_at(&at, follow)?;
     if !at.root.writable {
         return Err(Errno::ROFS);

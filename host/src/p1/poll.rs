@@ -16,6 +16,8 @@ use wasmtime::Linker;
 use wasmtime_wasi::WasiView;
 
 const SUBSCRIPTION_SIZE: u32 = 48;
+/// A deadline past what `Instant` can hold: about 30 years, never reached.
+const FOREVER: Duration = Duration::from_secs(1 << 30);
 const EVENT_SIZE: u32 = 32;
 
 /// `eventtype`.
@@ -28,10 +30,16 @@ const ABSTIME: u16 = 1;
 /// `eventrwflags`: the peer hung up.
 const HANGUP: u16 = 1;
 
-/// One subscription, as read from the guest.
+/// One subscription, as read from the guest, with its `userdata` (read
+/// before any event is written: the events may overlap the subscriptions).
+struct Subscription {
+    userdata: u64,
+    wait: Wait,
+}
+
 enum Wait {
-    /// Due after this long from the start of the call.
-    Clock(Duration),
+    /// Due at this time.
+    Clock(Instant),
     /// Readiness of a host descriptor, at this index of the poll set.
     Fd { index: usize, kind: u8 },
     /// A number that is not open.
@@ -80,12 +88,18 @@ fn poll_oneoff<T: VfdView + WasiView>(
                 let clock = Clock::from_id(mem.u32(at + 16)?)?;
                 let timeout = mem.u64(at + 24)?;
                 let flags = mem.u16(at + 40)?;
+                // An absolute time becomes a deadline now, so the time
+                // spent reading the others does not make it early.
                 let due = if flags & ABSTIME != 0 {
                     timeout.saturating_sub(clock.now(data)?)
                 } else {
                     timeout
                 };
-                Wait::Clock(Duration::from_nanos(due))
+                let now = Instant::now();
+                Wait::Clock(
+                    now.checked_add(Duration::from_nanos(due))
+                        .unwrap_or(now + FOREVER),
+                )
             }
             FD_READ | FD_WRITE => {
                 let fd = mem.u32(at + 16)?;
@@ -109,32 +123,28 @@ fn poll_oneoff<T: VfdView + WasiView>(
             }
             _ => return Err(Errno::INVAL),
         };
-        waits.push(wait);
+        let userdata = mem.u64(at)?;
+        waits.push(Subscription { userdata, wait });
     }
 
-    let any_invalid = waits.iter().any(|w| matches!(w, Wait::Invalid(_)));
+    let any_invalid = waits.iter().any(|s| matches!(s.wait, Wait::Invalid(_)));
     let first_due = waits
         .iter()
-        .filter_map(|w| match w {
-            Wait::Clock(due) => Some(*due),
+        .filter_map(|s| match s.wait {
+            Wait::Clock(due) => Some(due),
             _ => None,
         })
         .min();
     let mut set: Vec<PollFd<'_>> = fds.iter().map(|(d, ev)| PollFd::new(&**d, *ev)).collect();
     // A bad number is an event at once, as POLLNVAL is.
-    let limit = if any_invalid {
-        Some(Duration::ZERO)
-    } else {
-        first_due
-    };
-    crate::poll::wait_until(&mut set, limit.map(|limit| start + limit))?;
-    let elapsed = start.elapsed();
+    let deadline = if any_invalid { Some(start) } else { first_due };
+    crate::poll::wait_until(&mut set, deadline)?;
+    let now = Instant::now();
 
     let mut n = 0;
-    for (i, w) in waits.iter().enumerate() {
-        let userdata = mem.u64(subs + i as u32 * SUBSCRIPTION_SIZE)?;
-        let event = match *w {
-            Wait::Clock(due) if due <= elapsed => Some((CLOCK, 0, 0, 0)),
+    for &Subscription { userdata, ref wait } in &waits {
+        let event = match *wait {
+            Wait::Clock(due) if due <= now => Some((CLOCK, 0, 0, 0)),
             Wait::Clock(_) => None,
             Wait::Invalid(kind) => Some((kind, Errno::BADF.0, 0, 0)),
             Wait::Fd { index, kind } => {

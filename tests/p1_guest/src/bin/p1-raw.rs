@@ -49,6 +49,7 @@ mod raw {
         ) -> i32;
         fn args_sizes_get(count: u32, size: u32) -> i32;
         fn random_get(buf: u32, len: u32) -> i32;
+        fn path_readlink(fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32) -> i32;
         fn poll_oneoff(subs: u32, events: u32, count: u32, out: u32) -> i32;
     }
 
@@ -209,6 +210,25 @@ mod raw {
             );
             line("random_get buffer outside", random_get(OUTSIDE, 0x1000));
             line(
+                "path_open a 4 GiB path",
+                path_open(3, 1, 0, 0xFFFF_0000, 0, FD_READ, 0, 0, out),
+            );
+            let name = "hello.txt";
+            line(
+                "path_readlink with no room",
+                path_readlink(3, name.as_ptr() as u32, 9, out, 0, out),
+            );
+            // More than wasmtime-wasi hands out in one request.
+            let mut noise = vec![0u8; 3 << 20];
+            line(
+                "random_get 3 MiB",
+                random_get(noise.as_mut_ptr() as u32, 3 << 20),
+            );
+            println!(
+                "last MiB filled: {}",
+                noise[2 << 20..].iter().any(|&b| b != 0)
+            );
+            line(
                 "poll_oneoff no subscriptions",
                 poll_oneoff(OUTSIDE, OUTSIDE, 0, out),
             );
@@ -243,6 +263,22 @@ mod raw {
                 u64::from_le_bytes(event[..8].try_into().unwrap()),
                 event[10]
             );
+            // Two clocks due at once, the events written from the second
+            // subscription on: the first event lands on the second
+            // subscription, whose userdata must have been read before.
+            let mut both = [0u8; 112];
+            for (i, userdata) in [1u64, 2].into_iter().enumerate() {
+                let sub = &mut both[48 * i..48 * i + 48];
+                sub[..8].copy_from_slice(&userdata.to_le_bytes());
+                sub[16..20].copy_from_slice(&1u32.to_le_bytes());
+            }
+            let base = both.as_mut_ptr() as u32;
+            line(
+                "poll_oneoff events over the subscriptions",
+                poll_oneoff(base, base + 48, 2, out),
+            );
+            let userdata = |at: usize| u64::from_le_bytes(both[at..at + 8].try_into().unwrap());
+            println!("events {n}: userdata {} and {}", userdata(48), userdata(80));
         }
         println!("done");
     }
