@@ -1,8 +1,9 @@
 //! Differential test at the preview 1 level: random sequences of
 //! descriptor calls made by a C program through wasi-libc's own `openat`,
 //! `read`, `write`, `pread`, `pwrite`, `lseek`, `close`, `fcntl`,
-//! `ftruncate`, `fstat`, `__wasilibc_fd_renumber` and the directory calls,
-//! run under vfd, and the same C source built natively run on Linux: one
+//! `ftruncate`, `fstat`, `__wasilibc_fd_renumber`, the directory calls,
+//! `symlinkat`, `readlinkat`, `linkat`, `utimensat` and `futimens`, run
+//! under vfd, and the same C source built natively run on Linux: one
 //! source, two builds, and every line compared (each call's result, data
 //! and errno, then every open number's access mode, flags and offset).
 //!
@@ -38,9 +39,10 @@ impl Rng {
     }
 }
 
-/// Paths inside the directory at fd 3: files, a directory, missing names
-/// and trailing slashes. (`..` is left out: under vfd it cannot leave the
-/// mount, which the escape corpus tests, while natively it can.)
+/// Paths inside the directory at fd 3: files, a directory, the symlinks
+/// of `tree`, missing names and trailing slashes. (`..` is left out: under
+/// vfd it cannot leave the mount, which the escape corpus tests, while
+/// natively it can.)
 const PATHS: &[&str] = &[
     "file.txt",
     "new.txt",
@@ -51,7 +53,32 @@ const PATHS: &[&str] = &[
     "missing",
     "file.txt/",
     "new.txt/",
+    "lf",
+    "ld",
+    "ld/",
+    "dangling",
 ];
+
+/// What `symlink` makes a link point to: a file, a directory, missing
+/// names (`new.txt` is a loop when the link is `new.txt` itself), a link,
+/// a `..` that stays inside (it climbs back from `sub`, which no link
+/// makes the tree's root), and the empty target (`""` to the replay;
+/// `ENOENT`). A target that leaves the directory, absolute or through
+/// `..`, would differ by construction once followed: vfd refuses it
+/// (`ENOTCAPABLE`) where Linux goes there.
+const TARGETS: &[&str] = &[
+    "file.txt",
+    "sub",
+    "sub/",
+    "missing",
+    "new.txt",
+    "lf",
+    "sub/../file.txt",
+    "\"\"",
+];
+
+/// The times `utimens` and `futimens` set (see `times_of` in replay.c).
+const TIMES: &[&str] = &["now", "omit", "set", "mixed"];
 
 /// Descriptor arguments: the directory itself (3), numbers the sequence is
 /// likely to have opened, and one never open.
@@ -91,7 +118,7 @@ fn script(rng: &mut Rng) -> String {
     lines.push(format!("open file.txt {}", open_flags(rng)));
     for _ in 0..rng.below(30) {
         let fd = rng.pick(FDS);
-        let line = match rng.below(16) {
+        let line = match rng.below(19) {
             0..=2 => format!("open {} {}", rng.pick(PATHS), open_flags(rng)),
             3 => format!("close {}", rng.pick(MOVABLE_FDS)),
             4 => format!("read {fd} {}", rng.below(20)),
@@ -124,6 +151,20 @@ fn script(rng: &mut Rng) -> String {
                 rng.pick(&["mkdir", "unlink", "rmdir"]),
                 rng.pick(PATHS)
             ),
+            15 => match rng.below(2) {
+                0 => format!("symlink {} {}", rng.pick(TARGETS), rng.pick(PATHS)),
+                _ => format!("readlink {}", rng.pick(PATHS)),
+            },
+            16 => format!("link {} {}", rng.pick(PATHS), rng.pick(PATHS)),
+            17 => match rng.below(2) {
+                0 => format!(
+                    "utimens {} {} {}",
+                    rng.pick(PATHS),
+                    rng.pick(TIMES),
+                    rng.pick(&["follow", "nofollow"])
+                ),
+                _ => format!("futimens {fd} {}", rng.pick(TIMES)),
+            },
             _ => format!("rename {} {}", rng.pick(PATHS), rng.pick(PATHS)),
         };
         lines.push(line);
@@ -131,11 +172,16 @@ fn script(rng: &mut Rng) -> String {
     lines.join("\n") + "\n"
 }
 
-/// The tree each run starts from.
+/// The tree each run starts from: with a symlink to a file, one to a
+/// directory and a dangling one, relative so that they mean the same in
+/// both copies.
 fn tree(dir: &Path) {
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("file.txt"), "0123456789").unwrap();
     std::fs::write(dir.join("sub/y.txt"), "y").unwrap();
+    std::os::unix::fs::symlink("file.txt", dir.join("lf")).unwrap();
+    std::os::unix::fs::symlink("sub", dir.join("ld")).unwrap();
+    std::os::unix::fs::symlink("missing", dir.join("dangling")).unwrap();
 }
 
 fn cases() -> u64 {

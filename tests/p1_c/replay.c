@@ -14,6 +14,10 @@
  *   lseek FD OFF SET|CUR|END | ftruncate FD LEN | fstat FD
  *   getfl FD | setfl FD FLAGS | renumber FROM TO
  *   mkdir PATH | unlink PATH | rmdir PATH | rename FROM TO
+ *   symlink TARGET PATH  symlinkat(TARGET, 3, PATH); TARGET "" is empty
+ *   readlink PATH | link FROM TO (linkat without AT_SYMLINK_FOLLOW)
+ *   utimens PATH TIMES follow|nofollow | futimens FD TIMES
+ *                        TIMES: now, omit, set or mixed (see times_of)
  * After each call it prints the offset and status flags of every open
  * number from 3 to 15.
  */
@@ -25,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __wasi__
+#include <wasi/api.h>
 #include <wasi/libc.h>
 #endif
 
@@ -42,6 +47,8 @@ static const struct {
     {"ENOTEMPTY", ENOTEMPTY}, {"ENOTSUP", ENOTSUP}, {"EPERM", EPERM},
     {"EPIPE", EPIPE}, {"ESPIPE", ESPIPE}, {"EROFS", EROFS}, {"EXDEV", EXDEV},
     {"EOVERFLOW", EOVERFLOW}, {"ENOTTY", ENOTTY}, {"EBUSY", EBUSY},
+    {"EDQUOT", EDQUOT}, {"EMLINK", EMLINK}, {"ENOMEM", ENOMEM},
+    {"EFAULT", EFAULT}, {"ESRCH", ESRCH},
 };
 
 /* `long long`: a `long` is 32 bits on wasm32, too small for offsets. */
@@ -86,6 +93,88 @@ static void print_status(int flags) {
     int mode = flags & O_ACCMODE;
     printf("%s%s%s", mode == O_RDONLY ? "RDONLY" : mode == O_WRONLY ? "WRONLY" : "RDWR",
            flags & O_APPEND ? "|APPEND" : "", flags & O_NONBLOCK ? "|NONBLOCK" : "");
+}
+
+/* utimensat(2)'s two times (access, modification) for a script's TIMES.
+ * Returns whether the modification time they set is known, so that the
+ * caller can print the time the file then has (`now` is not, and `omit`
+ * changes nothing). */
+static int times_of(const char *what, struct timespec times[2]) {
+    if (strcmp(what, "set") == 0) {
+        times[0] = (struct timespec){.tv_sec = 1000000000, .tv_nsec = 5};
+        times[1] = (struct timespec){.tv_sec = 1200000000, .tv_nsec = 7};
+        return 1;
+    }
+    if (strcmp(what, "mixed") == 0) {
+        times[0] = (struct timespec){.tv_nsec = UTIME_OMIT};
+        times[1] = (struct timespec){.tv_sec = 1300000000};
+        return 1;
+    }
+    long special = strcmp(what, "omit") == 0 ? UTIME_OMIT : UTIME_NOW;
+    times[0] = times[1] = (struct timespec){.tv_nsec = special};
+    return 0;
+}
+
+#ifdef __wasi__
+/* Preview 1's `fstflags` and timestamps for utimensat's two times. */
+static __wasi_fstflags_t fst_flags(const struct timespec times[2], __wasi_timestamp_t out[2]) {
+    static const __wasi_fstflags_t set[2] = {__WASI_FSTFLAGS_ATIM, __WASI_FSTFLAGS_MTIM};
+    static const __wasi_fstflags_t now[2] = {__WASI_FSTFLAGS_ATIM_NOW, __WASI_FSTFLAGS_MTIM_NOW};
+    __wasi_fstflags_t flags = 0;
+    for (int i = 0; i < 2; i++) {
+        out[i] = 0;
+        if (times[i].tv_nsec == UTIME_NOW) {
+            flags |= now[i];
+        } else if (times[i].tv_nsec != UTIME_OMIT) {
+            flags |= set[i];
+            out[i] = (__wasi_timestamp_t)times[i].tv_sec * 1000000000 + times[i].tv_nsec;
+        }
+    }
+    return flags;
+}
+
+static int wasi_result(__wasi_errno_t error) {
+    if (error == 0)
+        return 0;
+    errno = error;
+    return -1;
+}
+#endif
+
+/* utimensat(2) and futimens(2). Under WASI, straight through preview 1:
+ * the wasi-libc that Debian builds with clang 16 refuses UTIME_NOW and
+ * UTIME_OMIT as the modification time with EINVAL before it calls the
+ * runtime (an LLVM miscompile of its timestamp conversion), which would
+ * hide what vfd answers. */
+static int set_times_at(int dir, const char *path, const struct timespec times[2], int flags) {
+#ifdef __wasi__
+    __wasi_timestamp_t t[2];
+    __wasi_fstflags_t fst = fst_flags(times, t);
+    __wasi_lookupflags_t lookup = flags & AT_SYMLINK_NOFOLLOW ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW;
+    return wasi_result(__wasi_path_filestat_set_times(dir, lookup, path, t[0], t[1], fst));
+#else
+    return utimensat(dir, path, times, flags);
+#endif
+}
+
+static int set_times(int fd, const struct timespec times[2]) {
+#ifdef __wasi__
+    __wasi_timestamp_t t[2];
+    __wasi_fstflags_t fst = fst_flags(times, t);
+    return wasi_result(__wasi_fd_filestat_set_times(fd, t[0], t[1], fst));
+#else
+    return futimens(fd, times);
+#endif
+}
+
+/* The modification time a successful utimensat or futimens left, so that
+ * a wrong time shows and not only a wrong result. Not the access time:
+ * any read of the file may move it, on one side and not the other. */
+static void print_mtime(int stat_result, const struct stat *st) {
+    if (stat_result == 0)
+        printf(" [mtime %lld.%09ld]", (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+    else
+        printf(" [mtime: stat failed]");
 }
 
 /* preview 1's fd_renumber: both numbers must be open; natively, dup2 and
@@ -178,6 +267,35 @@ static void call(char *line) {
         result(unlinkat(DIRFD, a, AT_REMOVEDIR));
     } else if (strcmp(op, "rename") == 0) {
         result(renameat(DIRFD, a, DIRFD, b));
+    } else if (strcmp(op, "symlink") == 0 && n >= 3) {
+        /* A script's words cannot hold an empty target: `""` stands for it. */
+        result(symlinkat(strcmp(a, "\"\"") == 0 ? "" : a, DIRFD, b));
+    } else if (strcmp(op, "readlink") == 0) {
+        char buf[256];
+        ssize_t r = readlinkat(DIRFD, a, buf, sizeof buf);
+        /* The target too: a wrong one can have the right length. */
+        if (r >= 0)
+            printf(" [%.*s]", (int)r, buf);
+        result(r);
+    } else if (strcmp(op, "link") == 0 && n >= 3) {
+        result(linkat(DIRFD, a, DIRFD, b, 0));
+    } else if (strcmp(op, "utimens") == 0 && n >= 4) {
+        struct timespec times[2];
+        int known = times_of(b, times);
+        int flags = strcmp(c, "follow") == 0 ? 0 : AT_SYMLINK_NOFOLLOW;
+        int r = set_times_at(DIRFD, a, times, flags);
+        struct stat st;
+        if (r == 0 && known)
+            print_mtime(fstatat(DIRFD, a, &st, flags), &st);
+        result(r);
+    } else if (strcmp(op, "futimens") == 0 && n >= 3) {
+        struct timespec times[2];
+        int known = times_of(b, times);
+        int r = set_times(atoi(a), times);
+        struct stat st;
+        if (r == 0 && known)
+            print_mtime(fstat(atoi(a), &st), &st);
+        result(r);
     } else {
         printf(" = unknown call\n");
     }

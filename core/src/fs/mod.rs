@@ -1,5 +1,5 @@
 //! The path calls (`openat`'s lookup, `mkdirat`, `unlinkat`, `renameat`,
-//! `fstatat`, `chdir`): the order of their checks and their trailing-slash
+//! `fstatat`, `chdir`, the link calls, `utimensat`): the order of their checks and their trailing-slash
 //! rules, as Linux has them, written once over [`Dir`], what a build's
 //! directory object can do.
 //!
@@ -8,11 +8,15 @@
 //! inside its mount, so these rules never see a path that leads out.
 
 mod at;
+mod links;
 pub mod readonly;
 #[cfg(test)]
 mod tests;
+mod times;
 
 pub use at::{chdir, check_open, mkdir_at, remove_dir_at, rename_at, resolve, stat_at, unlink_at};
+pub use links::{link_at, read_link_at, symlink_at};
+pub use times::{SetTime, Times, set_times, set_times_at};
 
 use crate::Errno;
 
@@ -61,6 +65,17 @@ pub trait Dir {
     /// renameat(2) of `rel` to `to_rel` under `to` (in the same mount),
     /// neither with a trailing slash.
     fn rename(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), Errno>;
+
+    /// symlinkat(2): a symlink at `rel` (no trailing slash) holding
+    /// `target`.
+    fn symlink(&self, target: &str, rel: &str) -> Result<(), Errno>;
+
+    /// linkat(2) without `AT_SYMLINK_FOLLOW`: `to_rel` under `to` (in the
+    /// same mount, no trailing slash) becomes a name of the file at `rel`.
+    fn hard_link(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), Errno>;
+
+    /// utimensat(2) of `rel`, following a final symlink or not.
+    fn set_times(&self, rel: &str, follow: bool, times: &Times) -> Result<(), Errno>;
 
     /// Whether `rel` names a directory, following a final symlink or not.
     fn is_dir(&self, rel: &str, follow: bool) -> Result<bool, Errno> {

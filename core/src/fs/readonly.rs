@@ -43,14 +43,39 @@ fn lookup_parent<D: Dir>(at: &D, path: &str) -> Result<Last, Errno> {
 /// mkdirat(2): the parent's errors, then `EEXIST` for `.`, `..` and a
 /// name that is there (even a dangling symlink), else `EROFS`.
 pub fn mkdir<D: Dir>(at: &D, path: &str) -> Errno {
+    new_name(at, path, Errno::Rofs)
+}
+
+/// symlinkat(2) and linkat(2): their new name is checked as mkdirat(2)'s,
+/// except that a trailing slash on a missing name is `ENOENT` before the
+/// mount is asked (only a directory may be named with one).
+pub fn new_link<D: Dir>(at: &D, path: &str) -> Errno {
+    new_name(at, path, missing_link_name(path))
+}
+
+/// What Linux's `filename_create` answers for a name a call would create,
+/// in its order: the parent's errors, then `EEXIST` for `.`, `..` and a
+/// name that is there (even a dangling symlink), else `absent`, the
+/// call's own answer for a missing name.
+pub(super) fn new_name<D: Dir>(at: &D, path: &str, absent: Errno) -> Errno {
     match lookup_parent(at, path) {
         Err(e) => e,
         Ok(Last::Dot | Last::DotDot) => Errno::Exist,
         Ok(Last::Normal) => match at.stat(path.trim_end_matches('/'), false) {
             Ok(_) => Errno::Exist,
-            Err(Errno::Noent) => Errno::Rofs,
+            Err(Errno::Noent) => absent,
             Err(e) => e,
         },
+    }
+}
+
+/// A link's missing new name: `ENOENT` with a trailing slash, else the
+/// read-only mount's `EROFS`.
+fn missing_link_name(path: &str) -> Errno {
+    if path.ends_with('/') {
+        Errno::Noent
+    } else {
+        Errno::Rofs
     }
 }
 

@@ -184,6 +184,37 @@ impl Dir for Fake {
         }
         Ok(())
     }
+
+    fn symlink(&self, target: &str, rel: &str) -> Result<(), Errno> {
+        let (mut path, name) = self.parent_and_name(rel)?;
+        path.push(name);
+        if self.node(&path).is_some() {
+            return Err(Errno::Exist);
+        }
+        self.tree
+            .borrow_mut()
+            .insert(path, Node::Link(target.to_owned()));
+        Ok(())
+    }
+
+    fn hard_link(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), Errno> {
+        let from = self.lookup(rel, false)?;
+        let node = self.node(&from).ok_or(Errno::Noent)?;
+        if matches!(node, Node::Dir) {
+            return Err(Errno::Perm);
+        }
+        let (mut dest, name) = to.parent_and_name(to_rel)?;
+        dest.push(name);
+        if self.node(&dest).is_some() {
+            return Err(Errno::Exist);
+        }
+        self.tree.borrow_mut().insert(dest, node);
+        Ok(())
+    }
+
+    fn set_times(&self, rel: &str, follow: bool, _times: &Times) -> Result<(), Errno> {
+        self.lookup(rel, follow).map(drop)
+    }
 }
 
 fn p(s: &str) -> Vec<String> {
@@ -605,4 +636,191 @@ fn open_checks_its_flags_then_the_table_before_the_path() {
     assert_eq!(check_open(&table, true, true), Err(Errno::Inval));
     assert_eq!(check_open(&table, false, true), Err(Errno::Mfile));
     assert_eq!(check_open(&table, true, false), Err(Errno::Mfile));
+}
+
+/// A resolution a call must not make: Linux answers before the lookup.
+fn never<'a>() -> Result<Resolved<'a, Fake>, Errno> {
+    panic!("the path was resolved")
+}
+
+#[test]
+fn symlink_checks_its_target_then_its_new_name_as_linux() {
+    // Linux (ext4): symlinkat("", ...) is ENOENT before the new name is
+    // looked at; an existing name, even `.` or a dangling symlink, is
+    // EEXIST; a trailing slash on a missing name is ENOENT.
+    let (mounts, tree) = fixture();
+    let a = |path| Ok(at(&mounts, path));
+    assert_eq!(symlink_at("", never), Err(Errno::Noent));
+    assert_eq!(symlink_at("a\0b", never), Err(Errno::Inval));
+    assert_eq!(
+        symlink_at(&"x".repeat(4096), never),
+        Err(Errno::Nametoolong)
+    );
+    for (path, errno) in [
+        ("/data/file", Errno::Exist),
+        ("/data/dir/", Errno::Exist),
+        ("/data/dangling", Errno::Exist),
+        ("/data/.", Errno::Exist),
+        ("/data/dir/..", Errno::Exist),
+        ("/data/new/", Errno::Noent),
+        ("/data/missing/new", Errno::Noent),
+        ("/data/file/new", Errno::Notdir),
+    ] {
+        assert_eq!(symlink_at("x", || a(path)), Err(errno), "{path}");
+    }
+    assert_eq!(
+        symlink_at("/data/file", || a("/data/new")),
+        Err(Errno::Perm),
+        "an absolute target would lead out of the mount"
+    );
+    assert_eq!(symlink_at("/x", || a("/data/file")), Err(Errno::Exist));
+    assert_eq!(symlink_at("file", || a("/data/new")), Ok(()));
+    assert_eq!(
+        stat_at(&at(&mounts, "/data/new"), true),
+        Ok(Kind::RegularFile)
+    );
+    assert!(!exists(&tree, "data/dir/new"));
+}
+
+#[test]
+fn symlink_under_a_read_only_mount_reports_what_the_lookup_finds_first() {
+    // Linux, on a read-only bind mount: EEXIST and ENOENT come before
+    // EROFS, which is the answer for a name that could be created.
+    let (mounts, tree) = fixture();
+    let a = |path| Ok(at(&mounts, path));
+    for (path, errno) in [
+        ("/ro/new", Errno::Rofs),
+        ("/ro/new/", Errno::Noent),
+        ("/ro/file", Errno::Exist),
+        ("/ro/missing/new", Errno::Noent),
+    ] {
+        assert_eq!(symlink_at("x", || a(path)), Err(errno), "{path}");
+    }
+    assert!(!exists(&tree, "ro/new"));
+}
+
+#[test]
+fn read_link_with_a_trailing_slash_follows_and_finds_no_symlink() {
+    // Linux: readlink("link-file/") and readlink("file/") are ENOTDIR,
+    // readlink("dir/") and readlink("link-dir/") EINVAL.
+    let (mounts, _) = fixture();
+    let read = |path| read_link_at(&at(&mounts, path));
+    assert_eq!(read("/data/link-file"), Ok("file".to_owned()));
+    assert_eq!(read("/data/file"), Err(Errno::Inval));
+    assert_eq!(read("/data/link-file/"), Err(Errno::Notdir));
+    assert_eq!(read("/data/file/"), Err(Errno::Notdir));
+    assert_eq!(read("/data/link-dir/"), Err(Errno::Inval));
+    assert_eq!(read("/data/dangling/"), Err(Errno::Noent));
+    assert_eq!(read("/ro/link-dir"), Ok("dir".to_owned()));
+}
+
+#[test]
+fn link_looks_up_the_old_name_then_the_new_then_compares_mounts() {
+    // Linux (ext4 and a read-only bind mount of it): each answer below.
+    let (mounts, tree) = fixture();
+    let link = |from, to| link_at(|| Ok(at(&mounts, from)), || Ok(at(&mounts, to)));
+    for (from, to, errno) in [
+        ("/data/missing", "/data/file", Errno::Noent),
+        ("/data/file/", "/data/new", Errno::Notdir),
+        ("/data/file", "/data/file", Errno::Exist),
+        ("/data/file", "/data/dir/", Errno::Exist),
+        ("/data/file", "/data/.", Errno::Exist),
+        ("/data/file", "/data/new/", Errno::Noent),
+        ("/data/dir", "/data/new", Errno::Perm),
+        ("/data/dir/", "/data/new", Errno::Perm),
+        ("/data/link-dir/", "/data/new", Errno::Perm),
+        ("/data/dir/", "/data/file", Errno::Exist),
+        ("/data/missing", "/ro/new", Errno::Noent),
+        ("/data/file", "/ro/new", Errno::Rofs),
+        ("/data/file", "/ro/file", Errno::Exist),
+        ("/ro/file", "/data/new", Errno::Xdev),
+        ("/ro/file", "/ro/new", Errno::Rofs),
+        ("/ro/dir", "/ro/new", Errno::Rofs),
+    ] {
+        assert_eq!(link(from, to), Err(errno), "{from} -> {to}");
+    }
+    assert!(!exists(&tree, "data/new") && !exists(&tree, "ro/new"));
+    assert_eq!(link("/data/dangling", "/data/new"), Ok(()));
+    assert_eq!(
+        stat_at(&at(&mounts, "/data/new"), false),
+        Ok(Kind::Symlink),
+        "a final symlink is linked itself"
+    );
+}
+
+#[test]
+fn set_times_at_changing_nothing_succeeds_before_the_lookup() {
+    // Linux: utimensat with both UTIME_OMIT succeeds even for a missing
+    // path; otherwise the lookup's errors come first, then EINVAL for the
+    // nanoseconds, then EROFS.
+    let (mounts, _) = fixture();
+    let a = |path| Ok(at(&mounts, path));
+    let omit = Times {
+        access: SetTime::Omit,
+        modification: SetTime::Omit,
+    };
+    let now = Times {
+        access: SetTime::Now,
+        modification: SetTime::Omit,
+    };
+    let bad = Times {
+        access: SetTime::Omit,
+        modification: SetTime::At {
+            seconds: -5,
+            nanoseconds: 1_000_000_000,
+        },
+    };
+    assert_eq!(set_times_at(&omit, true, never), Ok(()));
+    for (times, path, follow, answer) in [
+        (now, "/data/missing", true, Err(Errno::Noent)),
+        (now, "/data/file/", true, Err(Errno::Notdir)),
+        (now, "/data/dangling", true, Err(Errno::Noent)),
+        (now, "/data/dangling", false, Ok(())),
+        (bad, "/data/missing", true, Err(Errno::Noent)),
+        (bad, "/data/file", true, Err(Errno::Inval)),
+        (bad, "/ro/file", true, Err(Errno::Inval)),
+        (now, "/ro/missing", true, Err(Errno::Noent)),
+        (now, "/ro/file", true, Err(Errno::Rofs)),
+        (now, "/data/file", true, Ok(())),
+    ] {
+        assert_eq!(set_times_at(&times, follow, || a(path)), answer, "{path}");
+    }
+}
+
+#[test]
+fn set_times_of_a_descriptor_in_linux_order() {
+    // Linux: futimens(999, {UTIME_OMIT, UTIME_OMIT}) succeeds; a closed
+    // number is EBADF before the nanoseconds are EINVAL; a file under a
+    // read-only mount is EROFS.
+    let omit = Times {
+        access: SetTime::Omit,
+        modification: SetTime::Omit,
+    };
+    let bad = Times {
+        access: SetTime::At {
+            seconds: 0,
+            nanoseconds: 1_000_000_000,
+        },
+        modification: SetTime::Now,
+    };
+    let now = Times {
+        access: SetTime::Now,
+        modification: SetTime::Now,
+    };
+    let closed = || -> Result<bool, Errno> { Err(Errno::Badf) };
+    let unreachable = |_: &bool| -> Result<(), Errno> { panic!("set on a refused call") };
+    assert_eq!(set_times(&omit, closed, |_| true, unreachable), Ok(()));
+    assert_eq!(
+        set_times(&bad, closed, |_| true, unreachable),
+        Err(Errno::Badf)
+    );
+    assert_eq!(
+        set_times(&bad, || Ok(true), |w| *w, unreachable),
+        Err(Errno::Inval)
+    );
+    assert_eq!(
+        set_times(&now, || Ok(false), |w| *w, unreachable),
+        Err(Errno::Rofs)
+    );
+    assert_eq!(set_times(&now, || Ok(true), |w| *w, |_| Ok(())), Ok(()));
 }

@@ -1,11 +1,13 @@
 //! Host directories opened through a mount.
 
+use super::times::system_time_spec;
 use crate::bindings::{DirEntry, Errno, FileType};
 use crate::errno::from_io;
+use cap_fs_ext::DirExt;
 use cap_std::fs::Dir;
 use vfd_core::Errno as CoreErrno;
-use vfd_core::fs::Kind;
 use vfd_core::fs::readonly::OpenRequest;
+use vfd_core::fs::{Kind, Times};
 
 /// A host directory, and whether its mount lets the guest change it.
 #[derive(Debug)]
@@ -108,6 +110,27 @@ impl vfd_core::fs::Dir for Directory {
 
     fn rename(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), CoreErrno> {
         self.dir.rename(rel, &to.dir, to_rel).map_err(from_io)
+    }
+
+    /// cap-std refuses an absolute target (`EPERM`): the host would store
+    /// a path that leads out of the mount.
+    fn symlink(&self, target: &str, rel: &str) -> Result<(), CoreErrno> {
+        self.dir.symlink(target, rel).map_err(from_io)
+    }
+
+    fn hard_link(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), CoreErrno> {
+        self.dir.hard_link(rel, &to.dir, to_rel).map_err(from_io)
+    }
+
+    fn set_times(&self, rel: &str, follow: bool, times: &Times) -> Result<(), CoreErrno> {
+        let atime = system_time_spec(times.access)?;
+        let mtime = system_time_spec(times.modification)?;
+        let set = if follow {
+            self.dir.set_times(rel, atime, mtime)
+        } else {
+            self.dir.set_symlink_times(rel, atime, mtime)
+        };
+        set.map_err(from_io)
     }
 }
 

@@ -10,12 +10,14 @@ mod file;
 mod file_or_dir;
 mod readonly;
 mod stdio;
+mod times;
 mod write;
 
 pub use dir::Directory;
 pub use file::open;
 pub use file_or_dir::FileOrDir;
 pub use stdio::{Stdio, host_stream};
+pub use times::timestamps;
 pub use write::WriteMode;
 
 use crate::bindings::Errno;
@@ -53,6 +55,17 @@ impl Object {
             Object::Host(_) => "host descriptor",
             Object::Pipe(_) => "pipe",
             Object::Socket(_) => "socket",
+        }
+    }
+
+    /// Whether its mount lets the guest change it: false for a file or
+    /// directory under a read-only mount (even one opened for reading),
+    /// whose times cannot change, as under a read-only bind mount.
+    pub fn on_writable_mount(&self) -> bool {
+        match self {
+            Object::FileOrDir(f) => f.writable(),
+            Object::Dir(dir) => dir.writable,
+            _ => true,
         }
     }
 

@@ -9,11 +9,11 @@ use crate::bindings::vfd::posix::descriptors::Host as Descriptors;
 use crate::bindings::{StatusFlags, Whence};
 use crate::description::Description;
 use crate::descriptors::retry;
-use crate::object::Object;
+use crate::object::timestamps;
 use crate::{VfdCtx, VfdView};
-use rustix::fs::{Advice, Stat, Timestamps, UTIME_NOW, UTIME_OMIT};
-use rustix::time::Timespec;
+use rustix::fs::{Advice, Stat};
 use std::num::NonZeroU64;
+use vfd_core::fs::{SetTime, Times};
 use vfd_core::io::check_offset;
 use wasmtime::Linker;
 
@@ -76,12 +76,14 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             Ok(data.vfd().truncate(fd, size)?)
         };
         "fd_filestat_set_times" => |_mem, data, fd: u32, atim: u64, mtim: u64, flags: u32| {
-            let times = timestamps(atim, mtim, flags)?;
-            let d = data.vfd().desc(fd)?;
-            if !on_writable_mount(d) {
-                return Err(Errno::ROFS);
-            }
-            Ok(retry(|| rustix::fs::futimens(d, &times))?)
+            let times = times(atim, mtim, flags)?;
+            let vfd = data.vfd();
+            Ok(vfd_core::fs::set_times(
+                &times,
+                || vfd.desc(fd).map_err(Into::into),
+                |d| d.object.on_writable_mount(),
+                |d| retry(|| rustix::fs::futimens(d, &timestamps(&times))).map_err(Into::into),
+            )?)
         };
         "fd_prestat_get" => |mem, data, fd: u32, out: u32| {
             mem.check(out, 8)?;
@@ -105,17 +107,6 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
 /// The mount path `fd` was preopened for, if it was.
 fn preopen(vfd: &VfdCtx, fd: u32) -> Result<Option<&str>> {
     Ok(vfd.desc(fd)?.preopen.as_deref())
-}
-
-/// Whether changes through `d` are allowed by its mount (a file opened
-/// for reading under a read-only mount: `EROFS`, as on a read-only bind
-/// mount).
-pub(super) fn on_writable_mount(d: &Description) -> bool {
-    match &d.object {
-        Object::FileOrDir(f) => f.writable(),
-        Object::Dir(dir) => dir.writable,
-        _ => true,
-    }
 }
 
 fn fdstat(mem: &mut Mem<'_>, vfd: &VfdCtx, fd: u32, out: u32) -> Result<()> {
@@ -177,30 +168,24 @@ const MTIM_NOW: u32 = 1 << 3;
 
 /// utimensat(2)'s two times from preview 1's: a time asked both as a
 /// value and as now is `EINVAL`, and one not asked for is left alone.
-pub(super) fn timestamps(atim: u64, mtim: u64, flags: u32) -> Result<Timestamps> {
+pub(super) fn times(atim: u64, mtim: u64, flags: u32) -> Result<Times> {
     if flags & !(ATIM | ATIM_NOW | MTIM | MTIM_NOW) != 0 {
         return Err(Errno::INVAL);
     }
-    let time = |value: u64, set: u32, now: u32| -> Result<Timespec> {
+    let time = |value: u64, set: u32, now: u32| -> Result<SetTime> {
         Ok(match (flags & set != 0, flags & now != 0) {
             (true, true) => return Err(Errno::INVAL),
-            (true, false) => Timespec {
-                tv_sec: (value / 1_000_000_000) as i64,
-                tv_nsec: (value % 1_000_000_000) as _,
+            (true, false) => SetTime::At {
+                seconds: (value / 1_000_000_000) as i64,
+                nanoseconds: (value % 1_000_000_000) as u32,
             },
-            (false, true) => Timespec {
-                tv_sec: 0,
-                tv_nsec: UTIME_NOW,
-            },
-            (false, false) => Timespec {
-                tv_sec: 0,
-                tv_nsec: UTIME_OMIT,
-            },
+            (false, true) => SetTime::Now,
+            (false, false) => SetTime::Omit,
         })
     };
-    Ok(Timestamps {
-        last_access: time(atim, ATIM, ATIM_NOW)?,
-        last_modification: time(mtim, MTIM, MTIM_NOW)?,
+    Ok(Times {
+        access: time(atim, ATIM, ATIM_NOW)?,
+        modification: time(mtim, MTIM, MTIM_NOW)?,
     })
 }
 

@@ -62,7 +62,6 @@ impl Errno {
     const NOTSUP: Errno = Errno(vfd_core::Errno::Notsup.wasi());
     const NOTDIR: Errno = Errno(vfd_core::Errno::Notdir.wasi());
     const NAMETOOLONG: Errno = Errno(vfd_core::Errno::Nametoolong.wasi());
-    const ROFS: Errno = Errno(vfd_core::Errno::Rofs.wasi());
     const OVERFLOW: Errno = Errno(vfd_core::Errno::Overflow.wasi());
 }
 

@@ -2,15 +2,12 @@
 //! mounts (`vfd_core::fs::resolve`) and then applies the same rules as the
 //! WIT's `-at` calls.
 
-use super::fd::{put_filestat, timestamps};
-use super::memory::Mem;
+use super::fd::{put_filestat, times};
 use super::rights::{FD_READ, FD_READDIR, FD_WRITE, fdflags};
 use super::{Errno, Result, functions};
+use crate::VfdView;
 use crate::bindings::OpenFlags;
 use crate::bindings::vfd::posix::descriptors::Host as Descriptors;
-use crate::{VfdCtx, VfdView};
-use cap_fs_ext::{DirExt, SystemTimeSpec};
-use std::os::unix::ffi::OsStrExt;
 use vfd_core::fs as rules;
 use wasmtime::Linker;
 
@@ -58,17 +55,16 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
         "path_filestat_set_times" => |mem, data, fd: u32, lookup: u32, path: u32, len: u32,
                                       atim: u64, mtim: u64, flags: u32| {
             let follow = follow(lookup)?;
-            set_times(mem, data.vfd(), fd, follow, (path, len), (atim, mtim, flags))
+            let times = times(atim, mtim, flags)?;
+            let path = mem.path(path, len)?;
+            let vfd = data.vfd();
+            Ok(rules::set_times_at(&times, follow, || vfd.resolve(fd, path).map_err(Into::into))?)
         };
         "path_symlink" => |mem, data, target: u32, target_len: u32, fd: u32, path: u32, len: u32| {
             let target = mem.path(target, target_len)?;
-            let at = data.vfd().resolve(fd, mem.path(path, len)?)?;
-            // symlinkat(2) creates its name as mkdirat(2) does, so a
-            // read-only mount refuses it in mkdir's order.
-            if !at.root.writable {
-                return Err(rules::readonly::mkdir(at.root, &at.rel).into());
-            }
-            Ok(at.root.dir.symlink(target, &at.rel)?)
+            let path = mem.path(path, len)?;
+            let vfd = data.vfd();
+            Ok(rules::symlink_at(target, || vfd.resolve(fd, path).map_err(Into::into))?)
         };
         "path_readlink" => |mem, data, fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32| {
             mem.check(out, 4)?;
@@ -77,31 +73,23 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             if buf_len == 0 {
                 return Err(Errno::INVAL);
             }
-            let at = data.vfd().resolve(fd, mem.path(path, len)?)?;
-            let target = at.root.dir.read_link(&at.rel)?;
+            let target = rules::read_link_at(&data.vfd().resolve(fd, mem.path(path, len)?)?)?;
             // readlink(2): as much of the target as fits, no NUL.
-            let bytes = target.as_os_str().as_bytes();
-            let n = bytes.len().min(buf_len as usize);
-            mem.put(buf, &bytes[..n])?;
+            let n = target.len().min(buf_len as usize);
+            mem.put(buf, &target.as_bytes()[..n])?;
             mem.put_u32(out, n as u32)
         };
         "path_link" => |mem, data, fd: u32, lookup: u32, path: u32, len: u32,
                        new_fd: u32, new_path: u32, new_len: u32| {
             // linkat(2) with AT_SYMLINK_FOLLOW would link the symlink's
-            // target; cap-std links the name itself only.
+            // target; vfd links the name itself only (see the README).
             if follow(lookup)? {
                 return Err(Errno::NOTSUP);
             }
+            let (path, new_path) = (mem.path(path, len)?, mem.path(new_path, new_len)?);
             let vfd = data.vfd();
-            let from = vfd.resolve(fd, mem.path(path, len)?)?;
-            let to = vfd.resolve(new_fd, mem.path(new_path, new_len)?)?;
-            if !to.root.writable {
-                return Err(rules::readonly::mkdir(to.root, &to.rel).into());
-            }
-            if from.root.mount != to.root.mount {
-                return Err(vfd_core::Errno::Xdev.into());
-            }
-            Ok(from.root.dir.hard_link(&from.rel, &to.root.dir, &to.rel)?)
+            let resolve = |fd, path| vfd.resolve(fd, path).map_err(Into::into);
+            Ok(rules::link_at(|| resolve(fd, path), || resolve(new_fd, new_path))?)
         };
     }
     Ok(())
@@ -151,39 +139,4 @@ fn open_flags(lookup: u32, oflags: u32, base: u64, fdflags: u32) -> Result<OpenF
         }
     }
     Ok(flags)
-}
-
-/// utimensat(2): the path is looked up first (its errors come first),
-/// then a read-only mount refuses, as Linux does on a read-only bind
-/// mount; through cap-std, which keeps the path inside its mount.
-fn set_times(
-    mem: &Mem<'_>,
-    vfd: &VfdCtx,
-    fd: u32,
-    follow: bool,
-    (path, len): (u32, u32),
-    (atim, mtim, flags): (u64, u64, u32),
-) -> Result<()> {
-    let times = timestamps(atim, mtim, flags)?;
-    let at = vfd.resolve(fd, mem.path(path, len)?)?;
-    rules::stat_at(&at, follow)?;
-    if !at.root.writable {
-        return Err(Errno::ROFS);
-    }
-    let spec = |t: rustix::time::Timespec| match t.tv_nsec {
-        rustix::fs::UTIME_OMIT => None,
-        rustix::fs::UTIME_NOW => Some(SystemTimeSpec::SymbolicNow),
-        _ => Some(SystemTimeSpec::Absolute(
-            cap_std::time::SystemTime::from_std(
-                std::time::UNIX_EPOCH + std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32),
-            ),
-        )),
-    };
-    let (atime, mtime) = (spec(times.last_access), spec(times.last_modification));
-    let result = if follow {
-        at.root.dir.set_times(&at.rel, atime, mtime)
-    } else {
-        at.root.dir.set_symlink_times(&at.rel, atime, mtime)
-    };
-    Ok(result?)
 }

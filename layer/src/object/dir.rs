@@ -4,9 +4,10 @@ use super::{File, Object, file_type_of, fs_stat};
 use crate::bindings::{DirEntry, Errno, FileStat, FileType, OpenFlags};
 use crate::errno;
 use vfd_core::Errno as CoreErrno;
-use vfd_core::fs::Kind;
+use vfd_core::fs::{Kind, SetTime, Times};
+use wasip2::clocks::wall_clock::Datetime;
 use wasip2::filesystem::types::{
-    Descriptor, DescriptorFlags, DescriptorType, ErrorCode, PathFlags,
+    Descriptor, DescriptorFlags, DescriptorType, ErrorCode, NewTimestamp, PathFlags,
 };
 
 /// A wasi:filesystem directory descriptor, and where it lies.
@@ -129,6 +130,44 @@ impl vfd_core::fs::Dir for Directory {
     fn rename(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), CoreErrno> {
         Ok(self.fd.rename_at(rel, &to.fd, to_rel).map_err(errno::fs)?)
     }
+
+    fn symlink(&self, target: &str, rel: &str) -> Result<(), CoreErrno> {
+        Ok(self.fd.symlink_at(target, rel).map_err(errno::fs)?)
+    }
+
+    fn hard_link(&self, rel: &str, to: &Self, to_rel: &str) -> Result<(), CoreErrno> {
+        Ok(self
+            .fd
+            .link_at(PathFlags::empty(), rel, &to.fd, to_rel)
+            .map_err(errno::fs)?)
+    }
+
+    fn set_times(&self, rel: &str, follow: bool, times: &Times) -> Result<(), CoreErrno> {
+        let (atime, mtime) = new_timestamps(times)?;
+        Ok(self
+            .fd
+            .set_times_at(path_flags(follow), rel, atime, mtime)
+            .map_err(errno::fs)?)
+    }
+}
+
+/// A file's new times as wasi:filesystem takes them. Its `datetime`
+/// cannot be before the epoch: such a time is `EOVERFLOW`.
+pub fn new_timestamps(times: &Times) -> Result<(NewTimestamp, NewTimestamp), CoreErrno> {
+    let new = |time| -> Result<NewTimestamp, CoreErrno> {
+        Ok(match time {
+            SetTime::Omit => NewTimestamp::NoChange,
+            SetTime::Now => NewTimestamp::Now,
+            SetTime::At {
+                seconds,
+                nanoseconds,
+            } => NewTimestamp::Timestamp(Datetime {
+                seconds: u64::try_from(seconds).map_err(|_| CoreErrno::Overflow)?,
+                nanoseconds,
+            }),
+        })
+    };
+    Ok((new(times.access)?, new(times.modification)?))
 }
 
 /// The lookup flags of a call that follows a final symlink or not.
