@@ -12,6 +12,6 @@ wasmtime::component::bindgen!({
 });
 
 pub use vfd::posix::types::{
-    AccessMode, DirEntry, Errno, FdFlags, FileStat, FileType, OpenFlags, StatusFlags, Timestamp,
-    Whence,
+    AccessMode, Advice, DirEntry, Errno, FdFlags, FileStat, FileType, NewTimestamp, OpenFlags,
+    StatusFlags, Timestamp, Whence,
 };

@@ -8,16 +8,18 @@
 use crate::VfdCtx;
 use crate::bindings::vfd::posix::descriptors::Host;
 use crate::bindings::{
-    AccessMode, DirEntry, Errno, FdFlags, FileStat, FileType, OpenFlags, StatusFlags, Timestamp,
-    Whence,
+    AccessMode, Advice, DirEntry, Errno, FdFlags, FileStat, FileType, NewTimestamp, OpenFlags,
+    StatusFlags, Timestamp, Whence,
 };
 use crate::description::Description;
 use crate::object;
 use crate::object::Directory;
-use rustix::fs::{FileType as HostType, OFlags, SeekFrom};
+use rustix::fs::{Advice as HostAdvice, FileType as HostType, OFlags, SeekFrom};
 use std::mem::MaybeUninit;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 use vfd_core::fs as rules;
+use vfd_core::fs::Times;
 use vfd_core::io::check_offset;
 use vfd_core::limits::MAX_READ_LEN;
 use vfd_core::paths::{AT_FDCWD, Resolved};
@@ -280,6 +282,44 @@ impl Host for VfdCtx {
         retry(|| rustix::fs::fsync(d))
     }
 
+    fn set_times(
+        &mut self,
+        fd: u32,
+        access: NewTimestamp,
+        modify: NewTimestamp,
+    ) -> Result<(), Errno> {
+        let times = Times::new(access, modify);
+        Ok(rules::set_times(
+            &times,
+            || self.desc(fd).map_err(Into::into),
+            |d| d.object.on_writable_mount(),
+            |d| retry(|| rustix::fs::futimens(d, &object::timestamps(&times))).map_err(Into::into),
+        )?)
+    }
+
+    fn advise(&mut self, fd: u32, offset: u64, len: u64, advice: Advice) -> Result<(), Errno> {
+        let d = self.desc(fd)?;
+        let (offset, len) = (check_offset(offset)?, check_offset(len)?);
+        let advice = match advice {
+            Advice::Normal => HostAdvice::Normal,
+            Advice::Sequential => HostAdvice::Sequential,
+            Advice::Random => HostAdvice::Random,
+            Advice::WillNeed => HostAdvice::WillNeed,
+            Advice::DontNeed => HostAdvice::DontNeed,
+            Advice::NoReuse => HostAdvice::NoReuse,
+        };
+        retry(|| rustix::fs::fadvise(d, offset, NonZeroU64::new(len), advice))
+    }
+
+    /// fallocate(2) with no mode bits, which is what posix_fallocate(3)
+    /// asks of Linux.
+    fn allocate(&mut self, fd: u32, offset: u64, len: u64) -> Result<(), Errno> {
+        let d = self.desc(fd)?;
+        let (offset, len) = (check_offset(offset)?, check_offset(len)?);
+        let mode = rustix::fs::FallocateFlags::empty();
+        retry(|| rustix::fs::fallocate(d, mode, offset, len))
+    }
+
     fn get_fd_flags(&mut self, fd: u32) -> Result<FdFlags, Errno> {
         let entry = self.table.get(fd)?;
         Ok(if entry.cloexec {
@@ -349,6 +389,44 @@ impl Host for VfdCtx {
             || resolve(dir, &path),
             || resolve(new_dir, &new_path),
         )?)
+    }
+
+    fn symlink_at(&mut self, target: String, dir: u32, path: String) -> Result<(), Errno> {
+        Ok(rules::symlink_at(&target, || {
+            self.resolve(dir, &path).map_err(Into::into)
+        })?)
+    }
+
+    fn readlink_at(&mut self, dir: u32, path: String) -> Result<String, Errno> {
+        Ok(rules::read_link_at(&self.resolve(dir, &path)?)?)
+    }
+
+    fn link_at(
+        &mut self,
+        dir: u32,
+        path: String,
+        new_dir: u32,
+        new_path: String,
+    ) -> Result<(), Errno> {
+        let resolve = |dir, path: &str| self.resolve(dir, path).map_err(vfd_core::Errno::from);
+        Ok(rules::link_at(
+            || resolve(dir, &path),
+            || resolve(new_dir, &new_path),
+        )?)
+    }
+
+    fn set_times_at(
+        &mut self,
+        dir: u32,
+        path: String,
+        access: NewTimestamp,
+        modify: NewTimestamp,
+        follow: bool,
+    ) -> Result<(), Errno> {
+        let times = Times::new(access, modify);
+        Ok(rules::set_times_at(&times, follow, || {
+            self.resolve(dir, &path).map_err(Into::into)
+        })?)
     }
 
     fn chdir(&mut self, path: String) -> Result<(), Errno> {

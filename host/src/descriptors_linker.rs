@@ -9,7 +9,7 @@
 //! component's imports at instantiation, as a generated one is.
 
 use crate::bindings::vfd::posix::descriptors::Host;
-use crate::bindings::{Errno, FdFlags, OpenFlags, StatusFlags, Whence};
+use crate::bindings::{Advice, Errno, FdFlags, NewTimestamp, OpenFlags, StatusFlags, Whence};
 use crate::descriptors::PendingWrite;
 use crate::linker::wire;
 use crate::{VfdCtx, VfdView};
@@ -44,6 +44,15 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     host!("stat-at", stat_at(dir: u32, path: String, follow: bool));
     host!("truncate", truncate(fd: u32, size: u64));
     host!("sync", sync(fd: u32));
+    host!(
+        "set-times",
+        set_times(fd: u32, access: NewTimestamp, modify: NewTimestamp)
+    );
+    host!(
+        "advise",
+        advise(fd: u32, offset: u64, len: u64, advice: Advice)
+    );
+    host!("allocate", allocate(fd: u32, offset: u64, len: u64));
     host!("get-fd-flags", get_fd_flags(fd: u32));
     host!("set-fd-flags", set_fd_flags(fd: u32, flags: FdFlags));
     host!("get-status-flags", get_status_flags(fd: u32));
@@ -57,6 +66,25 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     host!(
         "rename-at",
         rename_at(dir: u32, path: String, new_dir: u32, new_path: String)
+    );
+    host!(
+        "symlink-at",
+        symlink_at(target: String, dir: u32, path: String)
+    );
+    host!("readlink-at", readlink_at(dir: u32, path: String));
+    host!(
+        "link-at",
+        link_at(dir: u32, path: String, new_dir: u32, new_path: String)
+    );
+    host!(
+        "set-times-at",
+        set_times_at(
+            dir: u32,
+            path: String,
+            access: NewTimestamp,
+            modify: NewTimestamp,
+            follow: bool
+        )
     );
     host!("chdir", chdir(path: String));
     host!("getcwd", getcwd());

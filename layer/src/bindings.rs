@@ -7,6 +7,6 @@ wit_bindgen::generate!({
 });
 
 pub use exports::vfd::posix::types::{
-    AccessMode, DirEntry, Errno, FdFlags, FileStat, FileType, OpenFlags, StatusFlags, Timestamp,
-    Whence,
+    AccessMode, Advice, DirEntry, Errno, FdFlags, FileStat, FileType, NewTimestamp, OpenFlags,
+    StatusFlags, Timestamp, Whence,
 };

@@ -8,17 +8,20 @@
 use crate::Layer;
 use crate::bindings::exports::vfd::posix::descriptors::Guest;
 use crate::bindings::{
-    AccessMode, DirEntry, Errno, FdFlags, FileStat, OpenFlags, StatusFlags, Whence,
+    AccessMode, Advice, DirEntry, Errno, FdFlags, FileStat, NewTimestamp, OpenFlags, StatusFlags,
+    Whence,
 };
 use crate::description::Description;
 use crate::object::Directory;
 use crate::state::{self, State};
 use vfd_core::fs as rules;
+use vfd_core::fs::Times;
 use vfd_core::fs::readonly::{Allowed, OpenRequest};
 use vfd_core::io::check_offset;
 use vfd_core::paths::AT_FDCWD;
 
 vfd_core::open_request_from!(OpenFlags);
+vfd_core::set_time_from!(NewTimestamp);
 
 impl State {
     /// openat(2).
@@ -143,6 +146,35 @@ impl Guest for Layer {
         state::with(|s| s.desc(fd)?.sync())
     }
 
+    fn set_times(fd: u32, access: NewTimestamp, modify: NewTimestamp) -> Result<(), Errno> {
+        let times = Times::new(access, modify);
+        state::with(|s| {
+            Ok(rules::set_times(
+                &times,
+                || s.desc(fd).map_err(Into::into),
+                |d| d.object.on_writable_mount(),
+                |d| d.set_times(&times).map_err(Into::into),
+            )?)
+        })
+    }
+
+    fn advise(fd: u32, offset: u64, len: u64, advice: Advice) -> Result<(), Errno> {
+        state::with(|s| s.desc(fd)?.advise(offset, len, advice))
+    }
+
+    /// wasi:filesystem has no fallocate: after the checks Linux makes
+    /// first, `notsup`, as Linux answers for a file system without it.
+    fn allocate(fd: u32, offset: u64, len: u64) -> Result<(), Errno> {
+        state::with(|s| {
+            s.desc(fd)?;
+            check_offset(offset)?;
+            if check_offset(len)? == 0 {
+                return Err(Errno::Inval);
+            }
+            Err(Errno::Notsup)
+        })
+    }
+
     fn get_fd_flags(fd: u32) -> Result<FdFlags, Errno> {
         state::with(|s| {
             let entry = s.table.get(fd)?;
@@ -203,6 +235,43 @@ impl Guest for Layer {
                 || resolve(dir, &path),
                 || resolve(new_dir, &new_path),
             )?)
+        })
+    }
+
+    fn symlink_at(target: String, dir: u32, path: String) -> Result<(), Errno> {
+        state::with(|s| {
+            Ok(rules::symlink_at(&target, || {
+                s.resolve(dir, &path).map_err(Into::into)
+            })?)
+        })
+    }
+
+    fn readlink_at(dir: u32, path: String) -> Result<String, Errno> {
+        state::with(|s| Ok(rules::read_link_at(&s.resolve(dir, &path)?)?))
+    }
+
+    fn link_at(dir: u32, path: String, new_dir: u32, new_path: String) -> Result<(), Errno> {
+        state::with(|s| {
+            let resolve = |dir, path: &str| s.resolve(dir, path).map_err(vfd_core::Errno::from);
+            Ok(rules::link_at(
+                || resolve(dir, &path),
+                || resolve(new_dir, &new_path),
+            )?)
+        })
+    }
+
+    fn set_times_at(
+        dir: u32,
+        path: String,
+        access: NewTimestamp,
+        modify: NewTimestamp,
+        follow: bool,
+    ) -> Result<(), Errno> {
+        let times = Times::new(access, modify);
+        state::with(|s| {
+            Ok(rules::set_times_at(&times, follow, || {
+                s.resolve(dir, &path).map_err(Into::into)
+            })?)
         })
     }
 

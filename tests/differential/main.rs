@@ -8,14 +8,17 @@
 //! files, missing files, directories, symlinks and bad paths; `close`,
 //! `dup`, `dup2`, `dup3`, `dup-min`; `read`, `write`, `pread`, `pwrite`;
 //! `seek` with every whence, negative and past the end; `truncate`, `stat`;
-//! descriptor and status flags; the access mode; `pipe`; and the
-//! directory calls `mkdir-at`, `unlink-at`, `remove-dir-at`, `rename-at`
-//! and `stat-at` on files, directories, symlinks, trailing slashes and
-//! missing paths, through the current directory or an open one. Descriptor
-//! arguments are drawn from the open numbers, the closed numbers (closed
-//! still, or reused since) and literal numbers: free ones, the numbers
-//! around the table limit, and numbers no table holds (`5000`,
-//! `i32::MAX`, `u32::MAX`, values negative as a C `int`).
+//! descriptor and status flags; the access mode; `pipe`; the directory
+//! calls `mkdir-at`, `unlink-at`, `remove-dir-at`, `rename-at`, `stat-at`,
+//! `symlink-at`, `readlink-at` (with the target read), `link-at` and
+//! `set-times-at` on files, directories, symlinks, trailing slashes and
+//! missing paths, through the current directory or an open one; and
+//! `set-times` on descriptors. A set of times is now, left alone, or
+//! explicit (then the modification time it left is compared too).
+//! Descriptor arguments are drawn from the open numbers, the closed
+//! numbers (closed still, or reused since) and literal numbers: free ones,
+//! the numbers around the table limit, and numbers no table holds
+//! (`5000`, `i32::MAX`, `u32::MAX`, values negative as a C `int`).
 //!
 //! Each case runs on two fresh copies of the same small tree (`tree.rs`):
 //! - natively (`native.rs`), with the real system calls on real
@@ -62,10 +65,12 @@
 //! program under plain wasmtime-wasi.
 //!
 //! Not generated: paths that lead out of the mount (vfd refuses them by
-//! design, Linux follows them), the mount's root as the object of a
-//! directory call (vfd answers as Linux does for a mount point, which the
-//! native tree is not), FIFOs, sockets and read-only mounts (the escape
-//! corpus and the guest `rofs` check those against Linux's answers).
+//! design, Linux follows them), symlink targets that are absolute or lead
+//! out of the tree (the same; see `ops::TARGETS`), the mount's root as the
+//! object of a directory call (vfd answers as Linux does for a mount
+//! point, which the native tree is not), FIFOs, sockets and read-only
+//! mounts (the escape corpus and the guest `rofs` check those against
+//! Linux's answers).
 //!
 //! # Running
 //! `VFD_DIFF_CASES` sets the number of cases (default 256, about five

@@ -9,8 +9,8 @@
 //! for what is emulated and why.
 
 use crate::ops::{CLOEXEC, CREAT, Call, DIRECTORY, EXCL, NOFOLLOW, NONBLOCK, OpenBits};
-use crate::ops::{R, TRUNC, W, Whence};
-use crate::outcome::{Bytes, Outcome, Value, linux_errno_name};
+use crate::ops::{R, Stamp, TRUNC, Times, W, Whence};
+use crate::outcome::{Bytes, Mtime, Outcome, Value, linux_errno_name};
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
@@ -234,14 +234,71 @@ impl Native {
             }
             Call::StatAt { dir, path, follow } => {
                 let (at, path) = (self.at(*dir), self.native_path(path));
-                let flags = if *follow {
-                    0
-                } else {
-                    libc::AT_SYMLINK_NOFOLLOW
-                };
+                let flags = at_flags(*follow);
                 let mut st: libc::stat = unsafe { std::mem::zeroed() };
                 let r = sys(|| unsafe { libc::fstatat(at, path.as_ptr(), &mut st, flags) });
                 crate::outcome::value(r.map(|_| stat_value(&st)))
+            }
+            Call::Symlink { target, dir, path } => {
+                let target = CString::new(target.as_bytes()).unwrap();
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                let r = sys(|| unsafe { libc::symlinkat(target.as_ptr(), at, path.as_ptr()) });
+                crate::outcome::unit(r.map(drop))
+            }
+            Call::Readlink { dir, path } => {
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                // Every target is the tree's or a step's (`ops::TARGETS`),
+                // all short.
+                let mut buf = [0u8; 256];
+                let r = sys(|| unsafe {
+                    libc::readlinkat(at, path.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+                });
+                crate::outcome::value(r.map(|n| {
+                    Value::Target(String::from_utf8_lossy(&buf[..n as usize]).into_owned())
+                }))
+            }
+            Call::Link {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            } => {
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                let (new_at, new_path) = (self.at(*new_dir), self.native_path(new_path));
+                let r = sys(|| unsafe {
+                    libc::linkat(at, path.as_ptr(), new_at, new_path.as_ptr(), 0)
+                });
+                crate::outcome::unit(r.map(drop))
+            }
+            Call::SetTimesAt {
+                dir,
+                path,
+                times,
+                follow,
+            } => {
+                let (at, path) = (self.at(*dir), self.native_path(path));
+                let (flags, stamps) = (at_flags(*follow), timespecs(*times));
+                let r =
+                    sys(|| unsafe { libc::utimensat(at, path.as_ptr(), stamps.as_ptr(), flags) });
+                crate::outcome::times_set(r.map(drop), *times, || {
+                    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                    let r = sys(|| unsafe { libc::fstatat(at, path.as_ptr(), &mut st, flags) });
+                    r.map(|_| mtime(&st)).map_err(linux_errno_name)
+                })
+            }
+            Call::SetTimes { fd, times } => {
+                let (n, stamps) = (self.native(*fd), timespecs(*times));
+                let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                if unsafe { libc::fstat(n, &mut st) } == 0 && kind(st.st_mode) == "character-device"
+                {
+                    return Outcome::Ok(Value::Unit);
+                }
+                let r = sys(|| unsafe { libc::futimens(n, stamps.as_ptr()) });
+                crate::outcome::times_set(r.map(drop), *times, || {
+                    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                    let r = sys(|| unsafe { libc::fstat(n, &mut st) });
+                    r.map(|_| mtime(&st)).map_err(linux_errno_name)
+                })
             }
         }
     }
@@ -539,20 +596,49 @@ impl Native {
     }
 }
 
+/// The flags of an `-at` call that follows a final symlink or not.
+fn at_flags(follow: bool) -> i32 {
+    if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW }
+}
+
+/// The two `timespec`s of utimensat(2) and futimens(2) for `times`.
+fn timespecs(times: Times) -> [libc::timespec; 2] {
+    let timespec = |stamp: Stamp| {
+        let (tv_sec, tv_nsec) = match stamp {
+            Stamp::Omit => (0, libc::UTIME_OMIT),
+            Stamp::Now => (0, libc::UTIME_NOW),
+            Stamp::At(seconds, nanoseconds) => (seconds, nanoseconds.into()),
+        };
+        libc::timespec { tv_sec, tv_nsec }
+    };
+    let (access, modification) = times.stamps();
+    [timespec(access), timespec(modification)]
+}
+
+/// The file type of `st_mode`, as both sides name it.
+fn kind(mode: libc::mode_t) -> &'static str {
+    match mode & libc::S_IFMT {
+        libc::S_IFREG => "regular-file",
+        libc::S_IFDIR => "directory",
+        libc::S_IFLNK => "symlink",
+        libc::S_IFIFO => "pipe",
+        libc::S_IFSOCK => "socket",
+        libc::S_IFCHR => "character-device",
+        libc::S_IFBLK => "block-device",
+        _ => "unknown",
+    }
+}
+
 /// What both trees agree on in a `struct stat`.
 fn stat_value(st: &libc::stat) -> Value {
     Value::Stat {
-        kind: match st.st_mode & libc::S_IFMT {
-            libc::S_IFREG => "regular-file",
-            libc::S_IFDIR => "directory",
-            libc::S_IFLNK => "symlink",
-            libc::S_IFIFO => "pipe",
-            libc::S_IFSOCK => "socket",
-            libc::S_IFCHR => "character-device",
-            libc::S_IFBLK => "block-device",
-            _ => "unknown",
-        },
+        kind: kind(st.st_mode),
         size: st.st_size as u64,
         links: st.st_nlink,
     }
+}
+
+/// The kind and modification time of a `struct stat`.
+fn mtime(st: &libc::stat) -> Mtime {
+    (st.st_mtime, st.st_mtime_nsec as u32)
 }

@@ -111,10 +111,11 @@ pub const OTHERS: &[&str] = &[
 pub const ABSOLUTE: &[&str] = &["/data/a", "/data/new", "/data/sub"];
 
 /// The paths of the directory calls (`mkdir-at`, `unlink-at`,
-/// `remove-dir-at`, `rename-at`, `stat-at`): names to create, files,
-/// directories full and empty, symlinks to each, trailing slashes, and
-/// paths through a file or a missing directory. Never the mount's root
-/// (vfd answers for a mount point, which the native tree is not).
+/// `remove-dir-at`, `rename-at`, `stat-at`, `symlink-at`, `readlink-at`,
+/// `link-at`, `set-times-at`): names to create, files, directories full
+/// and empty, symlinks to each, trailing slashes, and paths through a file
+/// or a missing directory. Never the mount's root (vfd answers for a mount
+/// point, which the native tree is not).
 pub const DIR_PATHS: &[&str] = &[
     "new",
     "newdir",
@@ -138,6 +139,56 @@ pub const DIR_PATHS: &[&str] = &[
     "/data/newdir",
     "/data/sub/y",
 ];
+
+/// What `symlink-at` makes a link hold: a file, a directory, a name that
+/// is missing until a step creates it (as a file or a directory; a link
+/// made at `new` itself is a loop), `..` back to the link's own directory,
+/// the empty target (`ENOENT`), and a `..` that comes back down to a file.
+/// All are relative, and none leads above the link's directory whatever
+/// links the steps make: a `..` climbs out of `sub` only, which can never
+/// lead back to the link's directory itself (every way there goes through
+/// `sub` again, a loop). A target that led out of the tree, or an absolute
+/// one, would differ by design: Linux follows it, vfd refuses it
+/// (`EPERM` for an absolute target, a documented difference).
+pub const TARGETS: &[&str] = &["a", "sub", "new", "sub/..", "", "sub/../a"];
+
+/// The times a set-times step gives (access, modification).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Times {
+    /// Both now.
+    Now,
+    /// Both left as they are: Linux succeeds before it looks at anything.
+    Omit,
+    /// Access at 1_000_000_000 s + 5 ns, modification at
+    /// 1_200_000_000 s + 7 ns.
+    Explicit,
+    /// Access left as it is, modification at 1_300_000_000 s.
+    Mixed,
+}
+
+/// One of the two times of a set-times call, as `struct timespec` gives
+/// it with its special values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stamp {
+    /// `UTIME_OMIT`.
+    Omit,
+    /// `UTIME_NOW`.
+    Now,
+    /// Seconds and nanoseconds since the epoch.
+    At(i64, u32),
+}
+
+impl Times {
+    /// The access and the modification time.
+    pub fn stamps(self) -> (Stamp, Stamp) {
+        match self {
+            Times::Now => (Stamp::Now, Stamp::Now),
+            Times::Omit => (Stamp::Omit, Stamp::Omit),
+            Times::Explicit => (Stamp::At(1_000_000_000, 5), Stamp::At(1_200_000_000, 7)),
+            Times::Mixed => (Stamp::Omit, Stamp::At(1_300_000_000, 0)),
+        }
+    }
+}
 
 /// One generated step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,6 +257,39 @@ pub enum Op {
         path: &'static str,
         follow: bool,
     },
+    /// symlinkat(2) of a link at `path` through `dir`, holding `target`.
+    Symlink {
+        target: &'static str,
+        dir: Fd,
+        path: &'static str,
+    },
+    /// readlinkat(2).
+    Readlink {
+        dir: Fd,
+        path: &'static str,
+    },
+    /// linkat(2) without AT_SYMLINK_FOLLOW.
+    Link {
+        dir: Fd,
+        path: &'static str,
+        new_dir: Fd,
+        new_path: &'static str,
+    },
+    /// utimensat(2), with AT_SYMLINK_NOFOLLOW unless `follow`.
+    SetTimesAt {
+        dir: Fd,
+        path: &'static str,
+        times: Times,
+        follow: bool,
+    },
+    /// futimens(2). Not made on a character device, by any runner: that is
+    /// stdio, the machine's own `/dev/null` on every side, whose times a
+    /// test run as root would change, shared with the cases running at the
+    /// same time.
+    SetTimes {
+        fd: Fd,
+        times: Times,
+    },
 }
 
 /// A generated test case: the table limit and the steps.
@@ -267,6 +351,31 @@ pub enum Call {
         dir: u32,
         path: String,
         follow: bool,
+    },
+    Symlink {
+        target: String,
+        dir: u32,
+        path: String,
+    },
+    Readlink {
+        dir: u32,
+        path: String,
+    },
+    Link {
+        dir: u32,
+        path: String,
+        new_dir: u32,
+        new_path: String,
+    },
+    SetTimesAt {
+        dir: u32,
+        path: String,
+        times: Times,
+        follow: bool,
+    },
+    SetTimes {
+        fd: u32,
+        times: Times,
     },
 }
 
@@ -348,6 +457,41 @@ impl Op {
                 dir: fd(dir),
                 path: path.to_string(),
                 follow: *follow,
+            },
+            Op::Symlink { target, dir, path } => Call::Symlink {
+                target: target.to_string(),
+                dir: fd(dir),
+                path: path.to_string(),
+            },
+            Op::Readlink { dir, path } => Call::Readlink {
+                dir: fd(dir),
+                path: path.to_string(),
+            },
+            Op::Link {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            } => Call::Link {
+                dir: fd(dir),
+                path: path.to_string(),
+                new_dir: fd(new_dir),
+                new_path: new_path.to_string(),
+            },
+            Op::SetTimesAt {
+                dir,
+                path,
+                times,
+                follow,
+            } => Call::SetTimesAt {
+                dir: fd(dir),
+                path: path.to_string(),
+                times: *times,
+                follow: *follow,
+            },
+            Op::SetTimes { fd: f, times } => Call::SetTimes {
+                fd: fd(f),
+                times: *times,
             },
         }
     }
@@ -460,6 +604,15 @@ fn whence() -> impl Strategy<Value = Whence> {
     prop_oneof![Just(Whence::Set), Just(Whence::Cur), Just(Whence::End)]
 }
 
+fn times() -> impl Strategy<Value = Times> {
+    prop_oneof![
+        Just(Times::Now),
+        Just(Times::Omit),
+        Just(Times::Explicit),
+        Just(Times::Mixed),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let any_bool = any::<bool>;
     prop_oneof![
@@ -509,6 +662,29 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (dir_fd(), select(DIR_PATHS), any_bool())
             .prop_map(|(dir, path, follow)| Op::StatAt { dir, path, follow })
             .boxed(),
+        1 => (select(TARGETS), dir_fd(), select(DIR_PATHS))
+            .prop_map(|(target, dir, path)| Op::Symlink { target, dir, path })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS))
+            .prop_map(|(dir, path)| Op::Readlink { dir, path })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS), dir_fd(), select(DIR_PATHS))
+            .prop_map(|(dir, path, new_dir, new_path)| Op::Link {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            })
+            .boxed(),
+        1 => (dir_fd(), select(DIR_PATHS), times(), any_bool())
+            .prop_map(|(dir, path, times, follow)| Op::SetTimesAt {
+                dir,
+                path,
+                times,
+                follow,
+            })
+            .boxed(),
+        1 => (fd(), times()).prop_map(|(fd, times)| Op::SetTimes { fd, times }).boxed(),
     ]
 }
 

@@ -1,5 +1,6 @@
 //! What a call returned, in a form both sides can be compared in.
 
+use crate::ops::{Stamp, Times};
 use std::fmt;
 
 /// The result of one call.
@@ -33,6 +34,13 @@ pub enum Value {
         nonblock: bool,
     },
     Access(&'static str),
+    /// The target readlinkat(2) read: a wrong one can have the right
+    /// length.
+    Target(String),
+    /// A set of times that chose the modification time itself, with the
+    /// one the file then has (seconds, nanoseconds), or the errno's name of
+    /// the stat that reads it (see [`times_set`]).
+    Modified(Result<(i64, u32), String>),
 }
 
 /// Bytes read, shown as text (and only their start when there are many).
@@ -60,6 +68,30 @@ pub fn value<E: Into<Outcome>>(r: Result<Value, E>) -> Outcome {
         Ok(v) => Outcome::Ok(v),
         Err(e) => e.into(),
     }
+}
+
+/// What a stat after a set of times reads: the file's modification time
+/// (seconds, nanoseconds).
+pub type Mtime = (i64, u32);
+
+/// The outcome of a set of times, `set`. When it succeeded and chose the
+/// modification time itself, `stat` (an fstat(2), or fstatat(2) of the
+/// same path with the same rule for a final symlink) reads the time the
+/// file then has, so that a wrong time shows and not only a wrong result.
+/// Not after `now`, which is not the same instant on both sides, nor the
+/// access time, which any read may move.
+pub fn times_set<E: Into<Outcome>>(
+    set: Result<(), E>,
+    times: Times,
+    stat: impl FnOnce() -> Result<Mtime, String>,
+) -> Outcome {
+    if let Err(e) = set {
+        return e.into();
+    }
+    if !matches!(times.stamps().1, Stamp::At(..)) {
+        return Outcome::Ok(Value::Unit);
+    }
+    Outcome::Ok(Value::Modified(stat()))
 }
 
 /// The POSIX name of a Linux errno, written out here rather than taken

@@ -7,6 +7,7 @@
 
 use crate::ops::Fd::*;
 use crate::ops::Op::*;
+use crate::ops::Times::*;
 use crate::ops::Whence::*;
 use crate::ops::*;
 
@@ -74,6 +75,47 @@ fn every_call_once() {
             Close(Num(5)),
             Read(Num(4), 10),
             Read(Num(4), 10),
+            Symlink {
+                target: "a",
+                dir: Num(AT_FDCWD),
+                path: "new",
+            },
+            Readlink {
+                dir: Num(AT_FDCWD),
+                path: "new",
+            },
+            Link {
+                dir: Num(AT_FDCWD),
+                path: "sub/y",
+                new_dir: Num(AT_FDCWD),
+                new_path: "sub/z",
+            },
+            SetTimesAt {
+                dir: Num(AT_FDCWD),
+                path: "new",
+                times: Explicit,
+                follow: false,
+            },
+            SetTimesAt {
+                dir: Num(AT_FDCWD),
+                path: "sub/z",
+                times: Mixed,
+                follow: true,
+            },
+            SetTimesAt {
+                dir: Num(AT_FDCWD),
+                path: "nodir/x",
+                times: Omit,
+                follow: true,
+            },
+            SetTimes {
+                fd: Num(20),
+                times: Explicit,
+            },
+            SetTimes {
+                fd: Num(20),
+                times: Now,
+            },
         ],
     });
 }

@@ -2,7 +2,7 @@
 //! writes: one call per line in, one result per line out. The formats are
 //! documented with the guest.
 
-use crate::ops::{Call, Whence};
+use crate::ops::{Call, Stamp, Times, Whence};
 use crate::outcome::{Outcome, Value};
 
 fn bit(on: bool) -> u8 {
@@ -16,6 +16,24 @@ fn data(bytes: &[u8]) -> String {
     } else {
         String::from_utf8(bytes.to_vec()).expect("step data is letters")
     }
+}
+
+/// A symlink's target as a word: `-` for the empty one, which no path
+/// is.
+fn target_word(target: &str) -> &str {
+    if target.is_empty() { "-" } else { target }
+}
+
+/// The two times of a set-times call: each `now`, `omit` or
+/// `SECONDS:NANOSECONDS`.
+fn times_words(times: Times) -> String {
+    let stamp = |stamp: Stamp| match stamp {
+        Stamp::Omit => "omit".to_owned(),
+        Stamp::Now => "now".to_owned(),
+        Stamp::At(seconds, nanoseconds) => format!("{seconds}:{nanoseconds}"),
+    };
+    let (access, modification) = times.stamps();
+    format!("{} {}", stamp(access), stamp(modification))
 }
 
 /// `call` as a script line.
@@ -57,6 +75,27 @@ pub fn call_line(call: &Call) -> String {
             new_path,
         } => format!("rename {dir} {path} {new_dir} {new_path}"),
         Call::StatAt { dir, path, follow } => format!("statat {dir} {path} {}", bit(*follow)),
+        Call::Symlink { target, dir, path } => {
+            format!("symlink {} {dir} {path}", target_word(target))
+        }
+        Call::Readlink { dir, path } => format!("readlink {dir} {path}"),
+        Call::Link {
+            dir,
+            path,
+            new_dir,
+            new_path,
+        } => format!("link {dir} {path} {new_dir} {new_path}"),
+        Call::SetTimesAt {
+            dir,
+            path,
+            times,
+            follow,
+        } => format!(
+            "settimesat {dir} {path} {} {}",
+            times_words(*times),
+            bit(*follow)
+        ),
+        Call::SetTimes { fd, times } => format!("settimes {fd} {}", times_words(*times)),
     }
 }
 
@@ -80,6 +119,11 @@ pub fn outcome_line(outcome: &Outcome) -> String {
                 format!("status {} {}", bit(*append), bit(*nonblock))
             }
             Value::Access(mode) => format!("access {mode}"),
+            Value::Target(target) => format!("target {target}"),
+            Value::Modified(Ok((seconds, nanoseconds))) => {
+                format!("mtime {seconds} {nanoseconds}")
+            }
+            Value::Modified(Err(name)) => format!("mtime err {name}"),
         },
         Outcome::Err(name) => format!("err {name}"),
         Outcome::WouldBlock => "wouldblock".into(),

@@ -2,21 +2,26 @@
 //! traits a guest's calls reach.
 
 use crate::ops::{APPEND, CLOEXEC, CREAT, Call, DIRECTORY, EXCL, NOFOLLOW, NONBLOCK, OpenBits};
-use crate::ops::{R, TRUNC, W, Whence};
-use crate::outcome::{Bytes, Outcome, Value, unit, value};
+use crate::ops::{R, Stamp, TRUNC, W, Whence};
+use crate::outcome::{Bytes, Mtime, Outcome, Value, times_set, unit, value};
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 use vfd_host::bindings::vfd::posix::descriptors::Host as Descriptors;
 use vfd_host::bindings::vfd::posix::pipes::Host as Pipes;
 use vfd_host::bindings::vfd::posix::poll::{Events, Host as Poll, PollFd, Revents};
 use vfd_host::bindings::{
-    AccessMode, Errno, FdFlags, FileType, OpenFlags, StatusFlags, Whence as WitWhence,
+    AccessMode, Errno, FdFlags, FileStat, FileType, NewTimestamp, OpenFlags, StatusFlags,
+    Timestamp, Whence as WitWhence,
 };
 use vfd_host::{MountPerms, VfdCtx};
 
+fn errno_name(e: Errno) -> String {
+    vfd_host::errno_name(e).to_owned()
+}
+
 impl From<Errno> for Outcome {
     fn from(e: Errno) -> Self {
-        Outcome::Err(vfd_host::errno_name(e).to_owned())
+        Outcome::Err(errno_name(e))
     }
 }
 
@@ -83,6 +88,22 @@ fn kind(t: FileType) -> &'static str {
         FileType::BlockDevice => "block-device",
         FileType::Unknown => "unknown",
     }
+}
+
+fn new_timestamp(stamp: Stamp) -> NewTimestamp {
+    match stamp {
+        Stamp::Omit => NewTimestamp::Omit,
+        Stamp::Now => NewTimestamp::Now,
+        Stamp::At(seconds, nanoseconds) => NewTimestamp::At(Timestamp {
+            seconds,
+            nanoseconds,
+        }),
+    }
+}
+
+/// The kind and modification time of a stat.
+fn mtime(s: FileStat) -> Mtime {
+    (s.modify_time.seconds, s.modify_time.nanoseconds)
 }
 
 impl Virt {
@@ -221,6 +242,37 @@ impl Virt {
                     size: s.size,
                     links: s.link_count,
                 }))
+            }
+            Call::Symlink { target, dir, path } => unit(c.symlink_at(target, dir, path)),
+            Call::Readlink { dir, path } => value(c.readlink_at(dir, path).map(Value::Target)),
+            Call::Link {
+                dir,
+                path,
+                new_dir,
+                new_path,
+            } => unit(c.link_at(dir, path, new_dir, new_path)),
+            Call::SetTimesAt {
+                dir,
+                path,
+                times,
+                follow,
+            } => {
+                let (access, modify) = times.stamps();
+                let (access, modify) = (new_timestamp(access), new_timestamp(modify));
+                let r = c.set_times_at(dir, path.clone(), access, modify, follow);
+                times_set(r, times, || {
+                    c.stat_at(dir, path, follow).map(mtime).map_err(errno_name)
+                })
+            }
+            Call::SetTimes { fd, times } => {
+                if c.stat(fd)
+                    .is_ok_and(|s| s.file_type == FileType::CharacterDevice)
+                {
+                    return Outcome::Ok(Value::Unit);
+                }
+                let (access, modify) = times.stamps();
+                let r = c.set_times(fd, new_timestamp(access), new_timestamp(modify));
+                times_set(r, times, || c.stat(fd).map(mtime).map_err(errno_name))
             }
         }
     }

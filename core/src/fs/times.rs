@@ -23,6 +23,28 @@ pub enum SetTime {
     },
 }
 
+/// `From` the WIT's `new-timestamp` as a bindings generator makes it (an
+/// enum with `Omit`, `Now` and `At(timestamp)`) to [`SetTime`], for each
+/// build.
+#[macro_export]
+macro_rules! set_time_from {
+    ($new:ty) => {
+        impl ::core::convert::From<$new> for $crate::fs::SetTime {
+            fn from(time: $new) -> Self {
+                type New = $new;
+                match time {
+                    New::Omit => $crate::fs::SetTime::Omit,
+                    New::Now => $crate::fs::SetTime::Now,
+                    New::At(t) => $crate::fs::SetTime::At {
+                        seconds: t.seconds,
+                        nanoseconds: t.nanoseconds,
+                    },
+                }
+            }
+        }
+    };
+}
+
 /// The two times of utimensat(2): last access and last modification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Times {
@@ -33,6 +55,14 @@ pub struct Times {
 }
 
 impl Times {
+    /// The two times as a call gives them.
+    pub fn new(access: impl Into<SetTime>, modification: impl Into<SetTime>) -> Times {
+        Times {
+            access: access.into(),
+            modification: modification.into(),
+        }
+    }
+
     /// Both times left alone: Linux succeeds at once, even for a path
     /// that does not exist or a number that is not open.
     fn change_nothing(&self) -> bool {

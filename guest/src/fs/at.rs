@@ -9,6 +9,7 @@
 //! runtime porting its own `open` expects.
 
 use std::io;
+use std::num::NonZeroU64;
 use std::path::Path;
 
 use super::{Metadata, path_str};
@@ -118,6 +119,61 @@ pub fn fstat(fd: impl AsFd) -> io::Result<Metadata> {
 ///  - [Linux](https://man7.org/linux/man-pages/man2/ftruncate.2.html)
 pub fn ftruncate(fd: impl AsFd, size: u64) -> io::Result<()> {
     cvt(descriptors::truncate(host_fd(fd), size))
+}
+
+/// posix_fadvise(2)'s advice, as `rustix::fs::Advice`.
+pub use crate::bindings::vfd::posix::types::Advice;
+
+/// `posix_fadvise(fd, offset, len, advice)`—Tells how the file at `fd`
+/// will be read, from `offset` for `len` bytes (`None`: to the end).
+/// `ESPIPE` for a pipe.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use vfd::fs::Advice;
+///
+/// let file = vfd::fs::File::open("big.log")?;
+/// vfd::fs::fadvise(&file, 0, None, Advice::Sequential)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/posix_fadvise.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/posix_fadvise.2.html)
+pub fn fadvise(
+    fd: impl AsFd,
+    offset: u64,
+    len: Option<NonZeroU64>,
+    advice: Advice,
+) -> io::Result<()> {
+    let len = len.map_or(0, NonZeroU64::get);
+    cvt(descriptors::advise(host_fd(fd), offset, len, advice))
+}
+
+/// `fallocate(fd, 0, offset, len)`—Makes the file open for writing at
+/// `fd` at least `offset + len` bytes long, with its blocks allocated, as
+/// posix_fallocate(3). `len` 0 is `EINVAL`; a host that cannot allocate
+/// (the composed layer: wasi:filesystem has no such call) answers
+/// `EOPNOTSUPP`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// let file = vfd::fs::File::create("reserved.bin")?;
+/// vfd::fs::fallocate(&file, 0, 1 << 20)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # References
+///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/posix_fallocate.html)
+///  - [Linux](https://man7.org/linux/man-pages/man2/fallocate.2.html)
+pub fn fallocate(fd: impl AsFd, offset: u64, len: u64) -> io::Result<()> {
+    cvt(descriptors::allocate(host_fd(fd), offset, len))
 }
 
 wit_bindgen::rt::bitflags::bitflags! {

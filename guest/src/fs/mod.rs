@@ -5,25 +5,33 @@
 //! Paths must be UTF-8; any other path is `InvalidInput`.
 //!
 //! Next to std's types are the descriptor-level calls of `rustix::fs`
-//! ([`open`], [`openat`], [`fstat`], [`ftruncate`], [`mkdirat`],
-//! [`unlinkat`], [`renameat`], [`statat`]), which take the flags and the
-//! directory descriptors as C does.
+//! ([`open`], [`openat`], [`fstat`], [`ftruncate`], [`fadvise`],
+//! [`fallocate`], [`futimens`], [`mkdirat`], [`unlinkat`], [`renameat`],
+//! [`statat`], [`symlinkat`], [`readlinkat`], [`linkat`], [`utimensat`]),
+//! which take the flags and the directory descriptors as C does.
 
 mod at;
 mod dir;
 mod file;
+mod links;
 mod metadata;
 mod open_options;
+mod times;
 mod tree;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-pub use at::{AtFlags, CWD, fstat, ftruncate, mkdirat, open, openat, renameat, statat, unlinkat};
+pub use at::{
+    Advice, AtFlags, CWD, fadvise, fallocate, fstat, ftruncate, mkdirat, open, openat, renameat,
+    statat, unlinkat,
+};
 pub use dir::{DirEntry, ReadDir, read_dir};
 pub use file::File;
+pub use links::{hard_link, linkat, read_link, readlinkat, symlink, symlinkat};
 pub use metadata::{FileType, Metadata};
 pub use open_options::OpenOptions;
+pub use times::{FileTimes, Timespec, Timestamps, UTIME_NOW, UTIME_OMIT, futimens, utimensat};
 pub use tree::{copy, create_dir_all, exists, remove_dir_all};
 
 use crate::bindings::vfd::posix::descriptors;

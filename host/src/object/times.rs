@@ -7,6 +7,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use vfd_core::Errno;
 use vfd_core::fs::{SetTime, Times};
 
+vfd_core::set_time_from!(crate::bindings::NewTimestamp);
+
 /// The two `timespec`s of futimens(2), with its special values.
 pub fn timestamps(times: &Times) -> Timestamps {
     let timespec = |time| match time {

@@ -6,15 +6,11 @@ use super::memory::Mem;
 use super::rights::{self, fdflags};
 use super::{Errno, Result, functions};
 use crate::bindings::vfd::posix::descriptors::Host as Descriptors;
-use crate::bindings::{StatusFlags, Whence};
+use crate::bindings::{Advice, NewTimestamp, StatusFlags, Timestamp, Whence};
 use crate::description::Description;
 use crate::descriptors::retry;
-use crate::object::timestamps;
 use crate::{VfdCtx, VfdView};
-use rustix::fs::{Advice, Stat};
-use std::num::NonZeroU64;
-use vfd_core::fs::{SetTime, Times};
-use vfd_core::io::check_offset;
+use rustix::fs::Stat;
 use wasmtime::Linker;
 
 pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
@@ -48,14 +44,16 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             Ok(retry(|| rustix::fs::fdatasync(d))?)
         };
         "fd_advise" => |_mem, data, fd: u32, offset: u64, len: u64, advice: u32| {
-            advise(data.vfd(), fd, offset, len, advice)
+            let vfd = data.vfd();
+            let Some(advice) = advice_of(advice) else {
+                // Linux looks the descriptor up before the advice.
+                vfd.desc(fd)?;
+                return Err(Errno::INVAL);
+            };
+            Ok(vfd.advise(fd, offset, len, advice)?)
         };
-        // posix_fallocate(3), which is fallocate(2) with no mode bits.
         "fd_allocate" => |_mem, data, fd: u32, offset: u64, len: u64| {
-            let d = data.vfd().desc(fd)?;
-            let (offset, len) = (check_offset(offset)?, check_offset(len)?);
-            let mode = rustix::fs::FallocateFlags::empty();
-            Ok(retry(|| rustix::fs::fallocate(d, mode, offset, len))?)
+            Ok(data.vfd().allocate(fd, offset, len)?)
         };
         "fd_fdstat_get" => |mem, data, fd: u32, out: u32| fdstat(mem, data.vfd(), fd, out);
         "fd_fdstat_set_flags" => |_mem, data, fd: u32, flags: u32| {
@@ -76,14 +74,8 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             Ok(data.vfd().truncate(fd, size)?)
         };
         "fd_filestat_set_times" => |_mem, data, fd: u32, atim: u64, mtim: u64, flags: u32| {
-            let times = times(atim, mtim, flags)?;
-            let vfd = data.vfd();
-            Ok(vfd_core::fs::set_times(
-                &times,
-                || vfd.desc(fd).map_err(Into::into),
-                |d| d.object.on_writable_mount(),
-                |d| retry(|| rustix::fs::futimens(d, &timestamps(&times))).map_err(Into::into),
-            )?)
+            let (access, modify) = times(atim, mtim, flags)?;
+            Ok(data.vfd().set_times(fd, access, modify)?)
         };
         "fd_prestat_get" => |mem, data, fd: u32, out: u32| {
             mem.check(out, 8)?;
@@ -142,22 +134,17 @@ fn set_flags(vfd: &mut VfdCtx, fd: u32, flags: u32) -> Result<()> {
     Ok(vfd.set_status_flags(fd, status)?)
 }
 
-/// posix_fadvise(2).
-fn advise(vfd: &VfdCtx, fd: u32, offset: u64, len: u64, advice: u32) -> Result<()> {
-    let d = vfd.desc(fd)?;
-    let advice = match advice {
+/// Preview 1's `advice`, in its order.
+fn advice_of(advice: u32) -> Option<Advice> {
+    Some(match advice {
         0 => Advice::Normal,
         1 => Advice::Sequential,
         2 => Advice::Random,
         3 => Advice::WillNeed,
         4 => Advice::DontNeed,
         5 => Advice::NoReuse,
-        _ => return Err(Errno::INVAL),
-    };
-    let (offset, len) = (check_offset(offset)?, check_offset(len)?);
-    Ok(retry(|| {
-        rustix::fs::fadvise(d, offset, NonZeroU64::new(len), advice)
-    })?)
+        _ => return None,
+    })
 }
 
 /// Preview 1's `fstflags`: set a time to the given value or to now.
@@ -168,25 +155,22 @@ const MTIM_NOW: u32 = 1 << 3;
 
 /// utimensat(2)'s two times from preview 1's: a time asked both as a
 /// value and as now is `EINVAL`, and one not asked for is left alone.
-pub(super) fn times(atim: u64, mtim: u64, flags: u32) -> Result<Times> {
+pub(super) fn times(atim: u64, mtim: u64, flags: u32) -> Result<(NewTimestamp, NewTimestamp)> {
     if flags & !(ATIM | ATIM_NOW | MTIM | MTIM_NOW) != 0 {
         return Err(Errno::INVAL);
     }
-    let time = |value: u64, set: u32, now: u32| -> Result<SetTime> {
+    let time = |value: u64, set: u32, now: u32| -> Result<NewTimestamp> {
         Ok(match (flags & set != 0, flags & now != 0) {
             (true, true) => return Err(Errno::INVAL),
-            (true, false) => SetTime::At {
+            (true, false) => NewTimestamp::At(Timestamp {
                 seconds: (value / 1_000_000_000) as i64,
                 nanoseconds: (value % 1_000_000_000) as u32,
-            },
-            (false, true) => SetTime::Now,
-            (false, false) => SetTime::Omit,
+            }),
+            (false, true) => NewTimestamp::Now,
+            (false, false) => NewTimestamp::Omit,
         })
     };
-    Ok(Times {
-        access: time(atim, ATIM, ATIM_NOW)?,
-        modification: time(mtim, MTIM, MTIM_NOW)?,
-    })
+    Ok((time(atim, ATIM, ATIM_NOW)?, time(mtim, MTIM, MTIM_NOW)?))
 }
 
 /// Preview 1's `filestat`.

@@ -55,16 +55,14 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
         "path_filestat_set_times" => |mem, data, fd: u32, lookup: u32, path: u32, len: u32,
                                       atim: u64, mtim: u64, flags: u32| {
             let follow = follow(lookup)?;
-            let times = times(atim, mtim, flags)?;
-            let path = mem.path(path, len)?;
-            let vfd = data.vfd();
-            Ok(rules::set_times_at(&times, follow, || vfd.resolve(fd, path).map_err(Into::into))?)
+            let (access, modify) = times(atim, mtim, flags)?;
+            let path = mem.path(path, len)?.to_owned();
+            Ok(data.vfd().set_times_at(fd, path, access, modify, follow)?)
         };
         "path_symlink" => |mem, data, target: u32, target_len: u32, fd: u32, path: u32, len: u32| {
-            let target = mem.path(target, target_len)?;
-            let path = mem.path(path, len)?;
-            let vfd = data.vfd();
-            Ok(rules::symlink_at(target, || vfd.resolve(fd, path).map_err(Into::into))?)
+            let target = mem.path(target, target_len)?.to_owned();
+            let path = mem.path(path, len)?.to_owned();
+            Ok(data.vfd().symlink_at(target, fd, path)?)
         };
         "path_readlink" => |mem, data, fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32| {
             mem.check(out, 4)?;
@@ -73,7 +71,7 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             if buf_len == 0 {
                 return Err(Errno::INVAL);
             }
-            let target = rules::read_link_at(&data.vfd().resolve(fd, mem.path(path, len)?)?)?;
+            let target = data.vfd().readlink_at(fd, mem.path(path, len)?.to_owned())?;
             // readlink(2): as much of the target as fits, no NUL.
             let n = target.len().min(buf_len as usize);
             mem.put(buf, &target.as_bytes()[..n])?;
@@ -86,10 +84,9 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             if follow(lookup)? {
                 return Err(Errno::NOTSUP);
             }
-            let (path, new_path) = (mem.path(path, len)?, mem.path(new_path, new_len)?);
-            let vfd = data.vfd();
-            let resolve = |fd, path| vfd.resolve(fd, path).map_err(Into::into);
-            Ok(rules::link_at(|| resolve(fd, path), || resolve(new_fd, new_path))?)
+            let path = mem.path(path, len)?.to_owned();
+            let new_path = mem.path(new_path, new_len)?.to_owned();
+            Ok(data.vfd().link_at(fd, path, new_fd, new_path)?)
         };
     }
     Ok(())

@@ -3,10 +3,11 @@
 //! flags checked as Linux checks them, and each object's own call.
 
 use super::Description;
-use crate::bindings::{Errno, FileStat, FileType, Whence};
+use crate::bindings::{Advice, Errno, FileStat, FileType, Whence};
 use crate::object::pipe::PipeError;
-use crate::object::{Object, memory_stat};
-use vfd_core::io::{check_span, seek_target};
+use crate::object::{Object, memory_stat, new_timestamps};
+use vfd_core::fs::Times;
+use vfd_core::io::{check_offset, check_span, seek_target};
 use vfd_core::limits::{MAX_OFFSET, MAX_READ_LEN};
 
 /// The largest offset `lseek` gives a regular file: ext4's largest file
@@ -192,6 +193,40 @@ impl Description {
             Object::Dir(d) => d.fd.sync().map_err(crate::errno::fs),
             _ => Err(Errno::Inval),
         }
+    }
+
+    /// futimens(2) of a file or directory; the streams, pipes and sockets
+    /// of the layer keep no times (`notsup`).
+    pub fn set_times(&self, times: &Times) -> Result<(), Errno> {
+        let (access, modify) = new_timestamps(times)?;
+        let fd = match &self.object {
+            Object::File(f) => &f.fd,
+            Object::Dir(d) => &d.fd,
+            _ => return Err(Errno::Notsup),
+        };
+        fd.set_times(access, modify).map_err(crate::errno::fs)
+    }
+
+    /// posix_fadvise(2): `spipe` for a pipe, as on Linux; advice is
+    /// only a hint, so the objects that take none from the runtime
+    /// (directories, streams, sockets) succeed, as Linux's do.
+    pub fn advise(&self, offset: u64, len: u64, advice: Advice) -> Result<(), Errno> {
+        use wasip2::filesystem::types::Advice as Wasi;
+        let f = match &self.object {
+            Object::File(f) => f,
+            Object::Pipe(_) => return Err(Errno::Spipe),
+            _ => return Ok(()),
+        };
+        let (offset, len) = (check_offset(offset)?, check_offset(len)?);
+        let advice = match advice {
+            Advice::Normal => Wasi::Normal,
+            Advice::Sequential => Wasi::Sequential,
+            Advice::Random => Wasi::Random,
+            Advice::WillNeed => Wasi::WillNeed,
+            Advice::DontNeed => Wasi::DontNeed,
+            Advice::NoReuse => Wasi::NoReuse,
+        };
+        f.fd.advise(offset, len, advice).map_err(crate::errno::fs)
     }
 
     /// isatty(3).

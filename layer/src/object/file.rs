@@ -60,6 +60,12 @@ impl File {
         }
     }
 
+    /// Whether its mount lets the guest change it: a file opened for
+    /// writing lies in a writable one.
+    pub fn on_writable_mount(&self) -> bool {
+        self.unsorted.as_ref().is_none_or(|u| u.writable)
+    }
+
     /// Whether the descriptor is a directory.
     pub fn is_dir(&self) -> Result<bool, Errno> {
         let Some(u) = &self.unsorted else {

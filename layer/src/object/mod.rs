@@ -10,7 +10,7 @@ pub mod socket;
 mod stdio;
 mod stream;
 
-pub use dir::Directory;
+pub use dir::{Directory, new_timestamps};
 pub use file::File;
 pub use pipe::{End, PipeEnd, SocketEnd};
 pub use socket::NetSocket;
@@ -38,6 +38,17 @@ pub enum Object {
 }
 
 impl Object {
+    /// Whether its mount lets the guest change it: false for a file or
+    /// directory under a read-only preopen (even one opened for reading),
+    /// whose times cannot change, as under a read-only bind mount.
+    pub fn on_writable_mount(&self) -> bool {
+        match self {
+            Object::File(f) => f.on_writable_mount(),
+            Object::Dir(d) => d.writable,
+            _ => true,
+        }
+    }
+
     /// Whether the object has an offset (`seek`, `pread` and `pwrite`
     /// work): files and directories do, streams, pipes and sockets not.
     pub fn seekable(&self) -> bool {

@@ -19,19 +19,29 @@
 //! setfd FD C            dupmin FD MIN C   pwrite FD DATA OFF
 //! getfl FD              setfl FD A N      access FD         pipe C N A
 //! mkdir DIR PATH        unlink DIR PATH   rmdir DIR PATH    statat DIR PATH FOLLOW
-//! rename DIR PATH NEWDIR NEWPATH
+//! rename DIR PATH NEWDIR NEWPATH          link DIR PATH NEWDIR NEWPATH
+//! symlink TARGET DIR PATH                 readlink DIR PATH
+//! settimes FD ATIME MTIME                 settimesat DIR PATH ATIME MTIME FOLLOW
 //! ```
 //!
 //! `BITS` are the open flags in the WIT's order (read = 1, write = 2,
-//! create = 4...), `DATA` is text (`-` for none). Results: `ok`, `fd N`,
-//! `pair R W`, `bytes HEX` (`bytes -`), `count N`, `offset N`,
-//! `stat KIND SIZE LINKS`, `cloexec B`, `status A N`, `access MODE`,
-//! `err NAME`, or `wouldblock` for a read or write on a blocking pipe that
-//! could never finish (judged with `poll`, and not made).
+//! create = 4...), `DATA` is text (`-` for none), `TARGET` too (`-` for
+//! the empty target), and each of `ATIME` and `MTIME` is `now`, `omit` or
+//! `SECONDS:NANOSECONDS`. Results: `ok`, `fd N`, `pair R W`, `bytes HEX`
+//! (`bytes -`), `count N`, `offset N`, `stat KIND SIZE LINKS`,
+//! `cloexec B`, `status A N`, `access MODE`, `target TEXT` (what
+//! `readlink` read), `err NAME`, or `wouldblock` for a read or write on a
+//! blocking pipe that could never finish (judged with `poll`, and not
+//! made). A set of times that succeeded with an `MTIME` of its own prints
+//! the modification time the file then has, `mtime SECONDS NANOSECONDS`
+//! (`mtime err NAME` if the stat fails). A set of times on a character
+//! device is not made (`ok`): see `Op::SetTimes` in
+//! tests/differential/ops.rs.
 
 use std::io::{self, BufWriter, Read, SeekFrom, Write};
+use std::time::UNIX_EPOCH;
 use vfd::fd::{BorrowedFd, IntoRawFd, RawFd};
-use vfd::fs::AtFlags;
+use vfd::fs::{AtFlags, Metadata, Timespec, Timestamps, UTIME_NOW, UTIME_OMIT};
 use vfd::io::{AccessMode, FdFlags, OpenFlags, StatusFlags};
 use vfd::poll::{PollFd, PollFlags};
 use vfd_test_guests::errno;
@@ -64,19 +74,21 @@ fn main() {
     setup(std::env::args().skip(1));
     let mut out = BufWriter::new(io::stdout().lock());
     for line in script.lines() {
-        let result = match replay(line) {
-            Ok(result) => result,
-            Err(e) => match e.raw_os_error() {
-                Some(n) => match errno::name(n) {
-                    "?" => format!("err errno {n}"),
-                    name => format!("err {name}"),
-                },
-                None => format!("err {e}"),
-            },
-        };
+        let result = replay(line).unwrap_or_else(|e| error(&e));
         writeln!(out, "{result}").expect("stdout");
     }
     out.flush().expect("stdout");
+}
+
+/// The result line of an error: `err NAME`.
+fn error(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(n) => match errno::name(n) {
+            "?" => format!("err errno {n}"),
+            name => format!("err {name}"),
+        },
+        None => format!("err {e}"),
+    }
 }
 
 /// Apply the options, once the script is read:
@@ -136,6 +148,50 @@ impl<'a> Args<'a> {
         match self.word() {
             "-" => b"",
             text => text.as_bytes(),
+        }
+    }
+
+    /// A symlink's target: `-` is the empty one.
+    fn target(&mut self) -> &'a str {
+        match self.word() {
+            "-" => "",
+            target => target,
+        }
+    }
+
+    /// The rule for a final symlink: `1` follows it.
+    fn follow(&mut self) -> AtFlags {
+        if self.flag() {
+            AtFlags::empty()
+        } else {
+            AtFlags::SYMLINK_NOFOLLOW
+        }
+    }
+
+    /// One time of futimens(2): `now`, `omit` or `SECONDS:NANOSECONDS`.
+    fn timespec(&mut self) -> Timespec {
+        let (tv_sec, tv_nsec) = match self.word() {
+            "now" => (0, UTIME_NOW),
+            "omit" => (0, UTIME_OMIT),
+            at => {
+                let (seconds, nanoseconds) = at
+                    .split_once(':')
+                    .unwrap_or_else(|| panic!("not a time in the script: {at}"));
+                let number = |n: &str| -> i64 {
+                    n.parse()
+                        .unwrap_or_else(|_| panic!("not a time in the script: {at}"))
+                };
+                (number(seconds), number(nanoseconds))
+            }
+        };
+        Timespec { tv_sec, tv_nsec }
+    }
+
+    /// The access time, then the modification time.
+    fn times(&mut self) -> Timestamps {
+        Timestamps {
+            last_access: self.timespec(),
+            last_modification: self.timespec(),
         }
     }
 }
@@ -299,14 +355,36 @@ fn replay(line: &str) -> io::Result<String> {
             "ok".into()
         }
         "statat" => {
-            let (dir, path) = (args.fd(), args.word());
-            let flags = if args.flag() {
-                AtFlags::empty()
-            } else {
-                AtFlags::SYMLINK_NOFOLLOW
-            };
+            let (dir, path, flags) = (args.fd(), args.word(), args.follow());
             let meta = vfd::fs::statat(dir, path, flags)?;
             format!("stat {} {} {}", kind(&meta), meta.len(), meta.nlink())
+        }
+        "symlink" => {
+            let (target, dir, path) = (args.target(), args.fd(), args.word());
+            vfd::fs::symlinkat(target, dir, path)?;
+            "ok".into()
+        }
+        "readlink" => {
+            let (dir, path) = (args.fd(), args.word());
+            format!("target {}", vfd::fs::readlinkat(dir, path)?.display())
+        }
+        "link" => {
+            let (dir, path, new_dir, new_path) = (args.fd(), args.word(), args.fd(), args.word());
+            vfd::fs::linkat(dir, path, new_dir, new_path, AtFlags::empty())?;
+            "ok".into()
+        }
+        "settimes" => {
+            let (fd, times) = (args.fd(), args.times());
+            if vfd::fs::fstat(fd).is_ok_and(|m| m.file_type().is_char_device()) {
+                return Ok("ok".into());
+            }
+            vfd::fs::futimens(fd, &times)?;
+            modified(&times, || vfd::fs::fstat(fd))
+        }
+        "settimesat" => {
+            let (dir, path, times, flags) = (args.fd(), args.word(), args.times(), args.follow());
+            vfd::fs::utimensat(dir, path, &times, flags)?;
+            modified(&times, || vfd::fs::statat(dir, path, flags))
         }
         other => panic!("unknown call in the script: {other}"),
     })
@@ -317,6 +395,25 @@ fn status_flags(append: bool, nonblock: bool) -> StatusFlags {
     s.set(StatusFlags::APPEND, append);
     s.set(StatusFlags::NONBLOCK, nonblock);
     s
+}
+
+/// The result of a set of times that succeeded: with a modification time
+/// of the script's own, the one `stat` then reads.
+fn modified(times: &Timestamps, stat: impl FnOnce() -> io::Result<Metadata>) -> String {
+    if matches!(times.last_modification.tv_nsec, UTIME_NOW | UTIME_OMIT) {
+        return "ok".into();
+    }
+    let meta = match stat() {
+        Ok(meta) => meta,
+        Err(e) => return format!("mtime {}", error(&e)),
+    };
+    let since_epoch = meta
+        .modified()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).map_err(io::Error::other));
+    match since_epoch {
+        Ok(d) => format!("mtime {} {}", d.as_secs(), d.subsec_nanos()),
+        Err(e) => format!("mtime {}", error(&e)),
+    }
 }
 
 fn bytes(data: &[u8]) -> String {
