@@ -164,6 +164,10 @@ pub enum Times {
     Explicit,
     /// Access left as it is, modification at 1_300_000_000 s.
     Mixed,
+    /// Both before the epoch: access at -86_400 s, modification at
+    /// -5 s + 3 ns (Linux keeps them; the wasm layer cannot, a documented
+    /// difference).
+    BeforeEpoch,
 }
 
 /// One of the two times of a set-times call, as `struct timespec` gives
@@ -186,6 +190,7 @@ impl Times {
             Times::Omit => (Stamp::Omit, Stamp::Omit),
             Times::Explicit => (Stamp::At(1_000_000_000, 5), Stamp::At(1_200_000_000, 7)),
             Times::Mixed => (Stamp::Omit, Stamp::At(1_300_000_000, 0)),
+            Times::BeforeEpoch => (Stamp::At(-86_400, 0), Stamp::At(-5, 3)),
         }
     }
 }
@@ -610,6 +615,7 @@ fn times() -> impl Strategy<Value = Times> {
         Just(Times::Omit),
         Just(Times::Explicit),
         Just(Times::Mixed),
+        Just(Times::BeforeEpoch),
     ]
 }
 

@@ -1,20 +1,7 @@
 //! The `vfd` command: flags, exit codes, handed-in files, limits, dev mode.
 
-use crate::harness::{Fixture, guest, run_lib_with, vfd_cli};
+use crate::harness::{Fixture, guest, run_lib_with, stderr_of, stdout_of, vfd, vfd_cli};
 use std::os::fd::AsFd;
-use std::process::Command;
-
-fn vfd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vfd"))
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn help_lists_the_run_flags() {

@@ -372,3 +372,18 @@ pub fn run_composed_with(
 pub fn run_composed(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
     run_composed_with(fixture, name, args, |_| {})
 }
+
+/// The `vfd` command.
+pub fn vfd() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vfd"))
+}
+
+/// What a finished command printed on its stdout.
+pub fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What a finished command printed on its stderr.
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

@@ -15,6 +15,7 @@ mod limits;
 mod net;
 mod p1;
 mod p1_diff;
+mod p1_posix;
 mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;

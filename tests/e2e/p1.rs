@@ -3,7 +3,9 @@
 //! table, through the host library (`run_module`) and through `vfd run`,
 //! against real host files, real pipes and real TCP on loopback.
 
-use crate::harness::{Fixture, Output, engine, p1_guest, p1_module, read_all, vfd_cli};
+use crate::harness::{
+    Fixture, Output, engine, p1_guest, p1_module, read_all, stderr_of, stdout_of, vfd, vfd_cli,
+};
 use crate::net::{PATIENCE, finish, patient};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -13,18 +15,6 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 use vfd_host::VfdCtx;
 use wasmtime_wasi::WasiCtx;
-
-fn vfd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vfd"))
-}
-
-fn stdout_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// The arguments `name` sees: its own name, then `args`.
 fn wasi(name: &str, args: &[&str]) -> WasiCtx {
@@ -469,9 +459,15 @@ pub fn build_c(
         }
         CTarget::Native => dir.join(name),
     };
+    // vfd's C library beside every program: the calls wasi-libc lacks
+    // (c/vfd.h); natively it is empty.
+    let c = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../c");
     let built = command
         .args(["-O2", "-Wall", "-Wextra", "-Werror"])
+        .arg("-I")
+        .arg(c.join("include"))
         .arg(&source)
+        .arg(c.join("vfd.c"))
         .arg("-o")
         .arg(&out)
         .output()

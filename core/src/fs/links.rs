@@ -1,7 +1,7 @@
 //! The link calls: symlinkat(2), readlinkat(2) and linkat(2), with the
 //! checks Linux makes on their names before the directory is changed.
 
-use super::{Dir, readonly, stat_at};
+use super::{Dir, Kind, readonly, stat_at};
 use crate::Errno;
 use crate::paths::{PATH_MAX, Resolved, split_last};
 
@@ -54,8 +54,8 @@ pub fn read_link_at<D: Dir>(at: &Resolved<'_, D>) -> Result<String, Errno> {
 
 /// linkat(2) without `AT_SYMLINK_FOLLOW`, in Linux's order: the old name
 /// is looked up (a final symlink is linked itself), then the new name is
-/// checked as symlinkat(2) checks it, then the mounts compared (`EXDEV`);
-/// what remains (a directory is `EPERM`) is the directory's own answer.
+/// checked as symlinkat(2) checks it, then the mounts compared (`EXDEV`),
+/// then a directory is `EPERM`.
 ///
 /// # References
 /// - [POSIX `linkat`](https://pubs.opengroup.org/onlinepubs/9799919799/functions/link.html)
@@ -65,16 +65,18 @@ pub fn link_at<'a, D: Dir + 'a>(
     to: impl FnOnce() -> Result<Resolved<'a, D>, Errno>,
 ) -> Result<(), Errno> {
     let from = from()?;
-    stat_at(&from, false)?;
+    let old = D::kind(&stat_at(&from, false)?);
     let to = to()?;
     check_new_name(&to)?;
     if from.root.mount() != to.root.mount() {
         return Err(Errno::Xdev);
     }
-    // With a trailing slash the lookup found a directory, which no link
-    // may name (`EPERM`, once the new name is known to be free); without
-    // the slash the name could be a symlink to it, linked instead.
-    if from.rel.ends_with('/') {
+    // No link may name a directory (`EPERM`, once the new name is known
+    // to be free). Decided here, not left to the directory: a trailing
+    // slash found the directory behind a symlink, which the name without
+    // it would link instead, and wasi:filesystem reports the refusal as a
+    // capability error.
+    if old == Kind::Directory {
         return Err(readonly::new_name(to.root, &to.rel, Errno::Perm));
     }
     from.root.hard_link(&from.rel, to.root, &to.rel)

@@ -1,9 +1,8 @@
 //! Host directories opened through a mount.
 
-use super::times::system_time_spec;
+use super::timestamps;
 use crate::bindings::{DirEntry, Errno, FileType};
 use crate::errno::from_io;
-use cap_fs_ext::DirExt;
 use cap_std::fs::Dir;
 use vfd_core::Errno as CoreErrno;
 use vfd_core::fs::readonly::OpenRequest;
@@ -122,15 +121,15 @@ impl vfd_core::fs::Dir for Directory {
         self.dir.hard_link(rel, &to.dir, to_rel).map_err(from_io)
     }
 
+    /// The inode is opened as a path only through cap-std (so the path
+    /// stays inside the mount), then its times set through that
+    /// descriptor: cap-std's own `set_times` cannot take a time before the
+    /// epoch, which Linux can.
     fn set_times(&self, rel: &str, follow: bool, times: &Times) -> Result<(), CoreErrno> {
-        let atime = system_time_spec(times.access)?;
-        let mtime = system_time_spec(times.modification)?;
-        let set = if follow {
-            self.dir.set_times(rel, atime, mtime)
-        } else {
-            self.dir.set_symlink_times(rel, atime, mtime)
-        };
-        set.map_err(from_io)
+        let pinned = super::readonly::pin(self, rel, !follow)?;
+        let times = timestamps(times);
+        rustix::fs::utimensat(&pinned, "", &times, rustix::fs::AtFlags::EMPTY_PATH)
+            .map_err(|e| CoreErrno::from(crate::bindings::Errno::from(e)))
     }
 }
 

@@ -16,8 +16,9 @@ use vfd_core::fs::readonly::OpenRequest;
 vfd_core::open_request_from!(OpenFlags);
 
 /// Open `path` as a path only (`O_PATH`: no access asked, nothing changed,
-/// never blocks), to check the very inode a later step will use.
-fn pin(at: &Directory, path: &str, nofollow: bool) -> Result<cap_std::fs::File, Errno> {
+/// never blocks), to check or change the very inode a later step will use;
+/// with `nofollow`, a final symlink is itself the inode.
+pub(super) fn pin(at: &Directory, path: &str, nofollow: bool) -> Result<cap_std::fs::File, Errno> {
     let mut options = OpenOptions::new();
     options.read(true).custom_flags(OFlags::PATH.bits() as i32);
     if nofollow {

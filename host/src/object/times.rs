@@ -1,10 +1,7 @@
 //! A file's new times (`vfd_core::fs::Times`) as the host calls take them.
 
-use cap_fs_ext::SystemTimeSpec;
 use rustix::fs::{Timestamps, UTIME_NOW, UTIME_OMIT};
 use rustix::time::Timespec;
-use std::time::{Duration, UNIX_EPOCH};
-use vfd_core::Errno;
 use vfd_core::fs::{SetTime, Times};
 
 vfd_core::set_time_from!(crate::bindings::NewTimestamp);
@@ -32,30 +29,4 @@ pub fn timestamps(times: &Times) -> Timestamps {
         last_access: timespec(times.access),
         last_modification: timespec(times.modification),
     }
-}
-
-/// A time as cap-std's path calls take it (`None` leaves it alone). A
-/// time the host's clock type cannot hold is `EOVERFLOW`.
-pub(super) fn system_time_spec(time: SetTime) -> Result<Option<SystemTimeSpec>, Errno> {
-    Ok(match time {
-        SetTime::Omit => None,
-        SetTime::Now => Some(SystemTimeSpec::SymbolicNow),
-        SetTime::At {
-            seconds,
-            nanoseconds,
-        } => {
-            let whole = Duration::from_secs(seconds.unsigned_abs());
-            let at = if seconds >= 0 {
-                UNIX_EPOCH.checked_add(whole)
-            } else {
-                UNIX_EPOCH.checked_sub(whole)
-            };
-            let at = at
-                .and_then(|t| t.checked_add(Duration::from_nanos(nanoseconds.into())))
-                .ok_or(Errno::Overflow)?;
-            Some(SystemTimeSpec::Absolute(
-                cap_std::time::SystemTime::from_std(at),
-            ))
-        }
-    })
 }

@@ -22,6 +22,10 @@
 //!   wasmtime-wasi's [`WasiCtx`](wasmtime_wasi::WasiCtx), as they do for a
 //!   component, so one store data type serves both kinds of guest.
 //!
+//! - **What preview 1 lacks** (`dup`, `dup2`, pipes, socket pairs,
+//!   poll(2)...) is offered as vfd's own import module, `vfd`, on the
+//!   same table (see [`VFD_MODULE`] for its ABI).
+//!
 //! What differs from wasmtime-wasi's preview 1 and from Linux is listed in
 //! the README ("Unmodified WASI programs").
 //!
@@ -38,6 +42,9 @@ mod readdir;
 mod rights;
 mod rw;
 mod sock;
+mod vfd;
+
+pub use vfd::VFD_MODULE;
 
 use crate::VfdView;
 use memory::Mem;
@@ -115,7 +122,9 @@ fn call<T>(caller: &mut Caller<'_, T>, f: impl FnOnce(&mut Mem<'_>, &mut T) -> R
 /// over the [`VfdCtx`](crate::VfdCtx) of [`VfdView`] and the
 /// [`WasiCtx`](wasmtime_wasi::WasiCtx) of [`WasiView`] (arguments,
 /// environment, clocks, randomness), as wasmtime-wasi's
-/// `p1::add_to_linker_sync` does with its own context.
+/// `p1::add_to_linker_sync` does with its own context; and the functions
+/// of vfd's own module, [`VFD_MODULE`] (the calls preview 1 lacks: see
+/// its documentation), which a module may import or not.
 ///
 /// ```no_run
 /// # use vfd_host::{VfdCtx, VfdView};
@@ -143,17 +152,22 @@ pub fn add_to_linker<T: VfdView + WasiView + 'static>(
     readdir::add_to_linker(linker)?;
     path::add_to_linker(linker)?;
     poll::add_to_linker(linker)?;
-    sock::add_to_linker(linker)
+    sock::add_to_linker(linker)?;
+    vfd::add_to_linker(linker)
 }
 
-/// Defines preview 1 functions on a `Linker<T>`: each takes the guest's
-/// memory, the store's data and its arguments (i32 as `u32`, i64 as `u64`
-/// or `i64`) and returns a [`Result`].
+/// Defines preview 1 functions on a `Linker<T>` (in preview 1's module, or
+/// in the one named after `in`): each takes the guest's memory, the
+/// store's data and its arguments (i32 as `u32`, i64 as `u64` or `i64`)
+/// and returns a [`Result`].
 macro_rules! functions {
-    ($linker:ident, $( $name:literal => |$mem:ident, $data:ident $(, $arg:ident: $ty:ty)*| $body:expr; )*) => {
+    ($linker:ident, $($rest:tt)*) => {
+        functions! { $linker in $crate::p1::MODULE, $($rest)* }
+    };
+    ($linker:ident in $module:expr, $( $name:literal => |$mem:ident, $data:ident $(, $arg:ident: $ty:ty)*| $body:expr; )*) => {
         $(
             $linker.func_wrap(
-                $crate::p1::MODULE,
+                $module,
                 $name,
                 |mut caller: wasmtime::Caller<'_, T>, $($arg: $ty),*| -> i32 {
                     $crate::p1::call(&mut caller, |$mem, $data| $body)

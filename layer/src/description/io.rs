@@ -198,12 +198,12 @@ impl Description {
     /// futimens(2) of a file or directory; the streams, pipes and sockets
     /// of the layer keep no times (`notsup`).
     pub fn set_times(&self, times: &Times) -> Result<(), Errno> {
-        let (access, modify) = new_timestamps(times)?;
         let fd = match &self.object {
             Object::File(f) => &f.fd,
             Object::Dir(d) => &d.fd,
             _ => return Err(Errno::Notsup),
         };
+        let (access, modify) = new_timestamps(times)?;
         fd.set_times(access, modify).map_err(crate::errno::fs)
     }
 

@@ -9,7 +9,11 @@
 //! that nothing outside the mount changed.
 //!
 //! Calls that could block forever are kept from doing so: pipes and socket
-//! pairs are made non-blocking, and `set-status-flags` keeps `nonblock`.
+//! pairs are made non-blocking, and `set-status-flags` keeps `nonblock`;
+//! files stay below 1 MiB.
+//!
+//! [`run_p1`] does the same through the preview 1 functions of a module
+//! (see the `p1` module).
 
 use arbitrary::Arbitrary;
 use std::collections::HashMap;
@@ -19,8 +23,13 @@ use vfd_host::bindings::vfd::posix::handles::HostFile;
 use vfd_host::bindings::vfd::posix::pipes::Host as Pipes;
 use vfd_host::bindings::vfd::posix::poll::{Events, Host as Poll, PollFd};
 use vfd_host::bindings::vfd::posix::sockets::Host as Sockets;
-use vfd_host::bindings::{FdFlags, OpenFlags, StatusFlags, Whence};
-use vfd_host::{AT_FDCWD, DescriptionInfo, MountPerms, VfdCtx};
+use vfd_host::bindings::{
+    Advice, FdFlags, NewTimestamp, OpenFlags, StatusFlags, Timestamp, Whence,
+};
+use vfd_host::{AT_FDCWD, DescriptionInfo, MountPerms, VfdCtx, VfdCtxBuilder};
+
+mod p1;
+pub use p1::{Arg, P1Op, run_p1};
 
 /// A descriptor argument.
 #[derive(Debug, Arbitrary)]
@@ -102,6 +111,13 @@ pub enum Op {
     Unlink(Fd, PathArg),
     RemoveDir(Fd, PathArg),
     Rename(Fd, PathArg, Fd, PathArg),
+    Symlink(PathArg, Fd, PathArg),
+    Readlink(Fd, PathArg),
+    Link(Fd, PathArg, Fd, PathArg),
+    SetTimesAt(Fd, PathArg, Time, Time, bool),
+    SetTimes(Fd, Time, Time),
+    Advise(Fd, u64, u64, u8),
+    Allocate(Fd, u64, u64),
     Chdir(PathArg),
     Getcwd,
     Pipe(bool),
@@ -116,6 +132,31 @@ pub enum Op {
 }
 
 /// The host tree a sequence runs against.
+/// One of the two times of a set of times.
+#[derive(Debug, Arbitrary)]
+pub enum Time {
+    Omit,
+    Now,
+    At(i64, u32),
+}
+
+impl From<&Time> for NewTimestamp {
+    fn from(t: &Time) -> Self {
+        match t {
+            Time::Omit => NewTimestamp::Omit,
+            Time::Now => NewTimestamp::Now,
+            Time::At(seconds, nanoseconds) => NewTimestamp::At(Timestamp {
+                seconds: *seconds,
+                nanoseconds: *nanoseconds,
+            }),
+        }
+    }
+}
+
+/// The largest size a sequence may give a file, so that a run never
+/// allocates more than a few MiB of disk.
+const MAX_FILE_SIZE: u64 = 1 << 20;
+
 pub struct Fixture {
     dir: tempfile_dir::TempDir,
 }
@@ -172,6 +213,11 @@ impl Fixture {
     }
 
     fn context(&self) -> VfdCtx {
+        self.builder().build().expect("build")
+    }
+
+    /// A context with no stdio, a limit of 64, `/data` and `/ro`.
+    fn builder(&self) -> VfdCtxBuilder {
         let root = self.dir.path();
         let mut b = VfdCtx::builder();
         b.no_stdio().max_fds(64);
@@ -179,7 +225,7 @@ impl Fixture {
             .expect("mount /data");
         b.mount(root.join("ro"), "/ro", MountPerms::ReadOnly)
             .expect("mount /ro");
-        b.build().expect("build")
+        b
     }
 
     /// What is outside the mounts, to compare before and after.
@@ -308,7 +354,7 @@ impl Run {
             Op::StatAt(d, p, f) => ignore(self.ctx.stat_at(self.fd(d), Self::path(p), *f)),
             // Files stay small: a huge truncate would fill the disk with
             // nothing the fuzzer learns from.
-            Op::Truncate(d, n) => ignore(self.ctx.truncate(self.fd(d), *n % (1 << 20))),
+            Op::Truncate(d, n) => ignore(self.ctx.truncate(self.fd(d), *n % MAX_FILE_SIZE)),
             Op::Sync(d) => ignore(self.ctx.sync(self.fd(d))),
             Op::GetFdFlags(d) => ignore(self.ctx.get_fd_flags(self.fd(d))),
             Op::SetFdFlags(d, c) => ignore(self.ctx.set_fd_flags(self.fd(d), cloexec(*c))),
@@ -332,6 +378,45 @@ impl Run {
                         .rename_at(self.fd(a), Self::path(p), self.fd(b), Self::path(q)),
                 )
             }
+            Op::Symlink(target, d, p) => ignore(self.ctx.symlink_at(
+                Self::path(target),
+                self.fd(d),
+                Self::path(p),
+            )),
+            Op::Readlink(d, p) => ignore(self.ctx.readlink_at(self.fd(d), Self::path(p))),
+            Op::Link(a, p, b, q) => {
+                ignore(
+                    self.ctx
+                        .link_at(self.fd(a), Self::path(p), self.fd(b), Self::path(q)),
+                )
+            }
+            Op::SetTimesAt(d, p, access, modify, follow) => ignore(self.ctx.set_times_at(
+                self.fd(d),
+                Self::path(p),
+                access.into(),
+                modify.into(),
+                *follow,
+            )),
+            Op::SetTimes(d, access, modify) => {
+                ignore(self.ctx.set_times(self.fd(d), access.into(), modify.into()))
+            }
+            Op::Advise(d, offset, len, advice) => {
+                let advice = [
+                    Advice::Normal,
+                    Advice::Sequential,
+                    Advice::Random,
+                    Advice::WillNeed,
+                    Advice::DontNeed,
+                    Advice::NoReuse,
+                ][usize::from(*advice) % 6];
+                ignore(self.ctx.advise(self.fd(d), *offset, *len, advice))
+            }
+            // fallocate really allocates: the file stays small.
+            Op::Allocate(d, offset, len) => ignore(self.ctx.allocate(
+                self.fd(d),
+                offset % MAX_FILE_SIZE,
+                len % MAX_FILE_SIZE,
+            )),
             Op::Chdir(p) => ignore(self.ctx.chdir(Self::path(p))),
             Op::Getcwd => ignore(self.ctx.getcwd()),
             Op::Pipe(c) => {
@@ -401,37 +486,33 @@ impl Run {
             .get(usize::from(i) % self.handles.len().max(1))?;
         Some(wasmtime::component::Resource::new_borrow(h.rep()))
     }
+}
 
-    /// Every open number is below the limit; numbers that share a
-    /// description see the same offset and flags; and vfd holds exactly
-    /// one host descriptor per open description, so a description that no
-    /// number refers to any more was closed at once, as Linux closes a
-    /// file with its last descriptor (no reference kept by a wrapper, a
-    /// failed call or a replaced number).
-    fn check_table(&self) {
-        let view = self.ctx.descriptors();
-        let mut descriptions: HashMap<u64, &DescriptionInfo> = HashMap::new();
-        for d in &view {
-            assert!(
-                d.fd < self.ctx.max_fds(),
-                "fd {} at or above the limit",
-                d.fd
-            );
-            let shared = descriptions
-                .entry(d.description.id)
-                .or_insert(&d.description);
-            assert_eq!(
-                **shared, d.description,
-                "fd {}: its description differs from a duplicate's",
-                d.fd
-            );
-        }
+/// Every open number of `ctx` is below the limit; numbers that share a
+/// description see the same offset and flags; and vfd holds exactly one
+/// host descriptor per open description besides the `host_fds` the process
+/// held without any, so a description that no number refers to any more
+/// was closed at once, as Linux closes a file with its last descriptor (no
+/// reference kept by a wrapper, a failed call or a replaced number).
+fn check_table(ctx: &VfdCtx, host_fds: usize) {
+    let view = ctx.descriptors();
+    let mut descriptions: HashMap<u64, &DescriptionInfo> = HashMap::new();
+    for d in &view {
+        assert!(d.fd < ctx.max_fds(), "fd {} at or above the limit", d.fd);
+        let shared = descriptions
+            .entry(d.description.id)
+            .or_insert(&d.description);
         assert_eq!(
-            open_host_fds(),
-            self.host_fds + descriptions.len(),
-            "host descriptors held against open descriptions: {view:#?}"
+            **shared, d.description,
+            "fd {}: its description differs from a duplicate's",
+            d.fd
         );
     }
+    assert_eq!(
+        open_host_fds(),
+        host_fds + descriptions.len(),
+        "host descriptors held against open descriptions: {view:#?}"
+    );
 }
 
 /// Results are errnos or data the driver has no use for: what matters is
@@ -454,7 +535,7 @@ pub fn run(ops: &[Op]) {
         };
         for op in ops {
             run.step(op);
-            run.check_table();
+            check_table(&run.ctx, run.host_fds);
         }
         for h in std::mem::take(&mut run.handles) {
             HostFile::drop(&mut run.ctx, h).expect("dropping a live handle");

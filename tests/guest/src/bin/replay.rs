@@ -407,13 +407,22 @@ fn modified(times: &Timestamps, stat: impl FnOnce() -> io::Result<Metadata>) -> 
         Ok(meta) => meta,
         Err(e) => return format!("mtime {}", error(&e)),
     };
-    let since_epoch = meta
-        .modified()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).map_err(io::Error::other));
-    match since_epoch {
-        Ok(d) => format!("mtime {} {}", d.as_secs(), d.subsec_nanos()),
-        Err(e) => format!("mtime {}", error(&e)),
-    }
+    let time = match meta.modified() {
+        Ok(time) => time,
+        Err(e) => return format!("mtime {}", error(&e)),
+    };
+    // As `struct timespec`: whole seconds down, nanoseconds up from there.
+    let (seconds, nanoseconds) = match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => (after.as_secs() as i64, after.subsec_nanos()),
+        Err(e) => {
+            let before = e.duration();
+            match before.subsec_nanos() {
+                0 => (-(before.as_secs() as i64), 0),
+                n => (-(before.as_secs() as i64) - 1, 1_000_000_000 - n),
+            }
+        }
+    };
+    format!("mtime {seconds} {nanoseconds}")
 }
 
 fn bytes(data: &[u8]) -> String {
