@@ -9,6 +9,7 @@ use crate::bindings::vfd::posix::descriptors::Host as Descriptors;
 use crate::bindings::{Advice, NewTimestamp, StatusFlags, Timestamp, Whence};
 use crate::description::Description;
 use crate::descriptors::retry;
+use crate::object::Object;
 use crate::{VfdCtx, VfdView};
 use rustix::fs::Stat;
 use wasmtime::Linker;
@@ -104,9 +105,14 @@ fn preopen(vfd: &VfdCtx, fd: u32) -> Result<Option<&str>> {
 fn fdstat(mem: &mut Mem<'_>, vfd: &VfdCtx, fd: u32, out: u32) -> Result<()> {
     mem.check(out, 24)?;
     let d = vfd.desc(fd)?;
-    let st = retry(|| rustix::fs::fstat(d))?;
+    // wasi-libc asks this of the directory before every open it makes
+    // through it (for the rights it may pass on): a directory vfd opened
+    // as one needs no fstat to say what it is.
+    let file_type = match &d.object {
+        Object::Dir(_) => rights::filetype::DIRECTORY,
+        _ => rights::file_type(d, &retry(|| rustix::fs::fstat(d))?),
+    };
     let status = retry(|| rustix::fs::fcntl_getfl(d))?;
-    let file_type = rights::file_type(d, &st);
     let (base, inheriting) = rights::rights(d, file_type, status);
     // `fdstat`: the file type, a pad byte, the flags, four pad bytes, the
     // two rights.
