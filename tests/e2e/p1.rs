@@ -441,7 +441,8 @@ pub enum CTarget {
     Native,
 }
 
-/// `tests/p1_c/NAME.c` built as a C project would build it, into `dir`.
+/// `tests/p1_c/NAME.c` built as a C project would build it, into `dir`
+/// (with vfd's C library if it includes `vfd.h`).
 pub fn build_c(
     clang: &str,
     name: &str,
@@ -459,15 +460,23 @@ pub fn build_c(
         }
         CTarget::Native => dir.join(name),
     };
-    // vfd's C library beside every program: the calls wasi-libc lacks
-    // (c/vfd.h); natively it is empty.
+    // A program that includes vfd.h is built with vfd's C library (the
+    // calls wasi-libc lacks, and its own fcntl; natively it is empty), as
+    // a C project would; the others with wasi-libc alone, so that its own
+    // calls are what they test.
     let c = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../c");
+    if std::fs::read_to_string(&source)
+        .unwrap()
+        .contains("#include \"vfd.h\"")
+    {
+        command
+            .arg("-I")
+            .arg(c.join("include"))
+            .arg(c.join("vfd.c"));
+    }
     let built = command
         .args(["-O2", "-Wall", "-Wextra", "-Werror"])
-        .arg("-I")
-        .arg(c.join("include"))
         .arg(&source)
-        .arg(c.join("vfd.c"))
         .arg("-o")
         .arg(&out)
         .output()
