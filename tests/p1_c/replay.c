@@ -18,11 +18,18 @@
  *   readlink PATH | link FROM TO (linkat without AT_SYMLINK_FOLLOW)
  *   utimens PATH TIMES follow|nofollow | futimens FD TIMES
  *                        TIMES: now, omit, set or mixed (see times_of)
+ * Built with vfd.h (replay_vfd.c), also the calls wasi-libc lacks, which
+ * vfd's import module provides:
+ *   dup FD | dup2 FD TO | dup3 FD TO | dupfd FD MIN | dupfd_cloexec FD MIN
+ *   getfd FD | setfd FD 0|1 | pipe | socketpair   (both made non-blocking)
+ * A read or write that would wait for ever (a blocking pipe or socket
+ * with nothing to read or no room) is not made: it prints "wouldblock".
  * After each call it prints the offset and status flags of every open
  * number from 3 to 15.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +38,14 @@
 #ifdef __wasi__
 #include <wasi/api.h>
 #include <wasi/libc.h>
+#else
+#include <signal.h>
+#include <sys/resource.h>
 #endif
 
 #define DIRFD 3
 #define MAX_FD 15
+#define VFD_MAX_FDS 1024
 
 static const struct {
     const char *name;
@@ -47,6 +58,7 @@ static const struct {
     {"ENOTEMPTY", ENOTEMPTY}, {"ENOTSUP", ENOTSUP}, {"EPERM", EPERM},
     {"EPIPE", EPIPE}, {"ESPIPE", ESPIPE}, {"EROFS", EROFS}, {"EXDEV", EXDEV},
     {"EOVERFLOW", EOVERFLOW}, {"ENOTTY", ENOTTY}, {"EBUSY", EBUSY},
+    {"ECONNRESET", ECONNRESET}, {"ENOTCONN", ENOTCONN}, {"ENOTSOCK", ENOTSOCK},
     {"EDQUOT", EDQUOT}, {"EMLINK", EMLINK}, {"ENOMEM", ENOMEM},
     {"EFAULT", EFAULT}, {"ESRCH", ESRCH},
 };
@@ -195,6 +207,34 @@ static int renumber(int from, int to) {
 #endif
 }
 
+/* Whether a read (POLLIN) or write (POLLOUT) on `fd` would wait for
+ * ever: a blocking pipe or socket that is not ready for it. */
+static int would_block(int fd, short events) {
+    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || (flags & O_NONBLOCK) || fstat(fd, &st) != 0)
+        return 0;
+    /* A read of a write end (or a write of a read end) fails at once. */
+    int mode = flags & O_ACCMODE;
+    if ((events == POLLIN && mode == O_WRONLY) || (events == POLLOUT && mode == O_RDONLY))
+        return 0;
+    /* Files and directories never wait. (Not S_ISFIFO: preview 1 has no
+     * pipe type, so wasi-libc's fstat of a pipe gives no type at all.) */
+    if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+        return 0;
+    struct pollfd p = {.fd = fd, .events = events};
+    return poll(&p, 1, 0) == 0;
+}
+
+#ifdef VFD_H
+/* The two numbers of a new pipe or socket pair, or its error. */
+static void show_pair(int r, const int fds[2]) {
+    if (r == 0)
+        printf(" [%d %d]", fds[0], fds[1]);
+    result(r);
+}
+#endif
+
 static void state(void) {
     printf("  state:");
     for (int fd = DIRFD + 1; fd <= MAX_FD; fd++) {
@@ -221,6 +261,9 @@ static void call(char *line) {
         result(openat(DIRFD, a, flags_of(b), 0644));
     } else if (strcmp(op, "close") == 0) {
         result(close(atoi(a)));
+    } else if ((strcmp(op, "read") == 0 || strcmp(op, "write") == 0) &&
+               would_block(atoi(a), op[0] == 'r' ? POLLIN : POLLOUT)) {
+        printf(" = wouldblock\n");
     } else if (strcmp(op, "read") == 0 || strcmp(op, "pread") == 0) {
         char buf[64];
         size_t len = (size_t)atoi(b);
@@ -296,6 +339,28 @@ static void call(char *line) {
         if (r == 0 && known)
             print_mtime(fstat(atoi(a), &st), &st);
         result(r);
+#ifdef VFD_H
+    } else if (strcmp(op, "dup") == 0) {
+        result(dup(atoi(a)));
+    } else if (strcmp(op, "dup2") == 0) {
+        result(dup2(atoi(a), atoi(b)));
+    } else if (strcmp(op, "dup3") == 0) {
+        result(dup3(atoi(a), atoi(b), 0));
+    } else if (strcmp(op, "dupfd") == 0) {
+        result(fcntl(atoi(a), F_DUPFD, atoi(b)));
+    } else if (strcmp(op, "dupfd_cloexec") == 0) {
+        result(fcntl(atoi(a), F_DUPFD_CLOEXEC, atoi(b)));
+    } else if (strcmp(op, "getfd") == 0) {
+        result(fcntl(atoi(a), F_GETFD));
+    } else if (strcmp(op, "setfd") == 0) {
+        result(fcntl(atoi(a), F_SETFD, atoi(b) ? FD_CLOEXEC : 0));
+    } else if (strcmp(op, "pipe") == 0) {
+        int fds[2];
+        show_pair(pipe2(fds, O_NONBLOCK), fds);
+    } else if (strcmp(op, "socketpair") == 0) {
+        int fds[2];
+        show_pair(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), fds);
+#endif
     } else {
         printf(" = unknown call\n");
     }
@@ -317,6 +382,21 @@ int main(int argc, char **argv) {
     }
     for (int fd = DIRFD + 1; fd <= MAX_FD; fd++)
         close(fd);
+    /* A write to a pipe with no reader is EPIPE, as under WASI, which has
+     * no signals, rather than the end of the process. */
+    signal(SIGPIPE, SIG_IGN);
+    /* vfd's default table limit (vfd_host::DEFAULT_MAX_FDS), which Linux
+     * applies as RLIMIT_NOFILE: dup2 and F_DUPFD answer by it. */
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_max < VFD_MAX_FDS) {
+        fprintf(stderr, "replay: the hard RLIMIT_NOFILE is below %d\n", VFD_MAX_FDS);
+        return 2;
+    }
+    limit.rlim_cur = VFD_MAX_FDS;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        perror("replay: setrlimit");
+        return 2;
+    }
 #else
     (void)argc;
     (void)argv;

@@ -164,16 +164,18 @@ fn dup_min_with_nothing_free_at_or_above_min_is_emfile() {
 }
 
 #[test]
-fn renumber_moves_the_entry_with_its_flag_and_frees_the_source() {
+fn renumber_moves_the_object_as_dup2_and_close_and_frees_the_source() {
     // preview 1's fd_renumber: `to` takes over `from`'s description,
-    // `from` is closed; the number keeps its flags (it is moved, not
-    // duplicated).
+    // `from` is closed, as dup2(from, to) and close(from) on Linux (the
+    // preview 1 differential test's oracle): `to`'s close-on-exec flag is
+    // clear, as after dup2.
     let mut t = filled(16, 5);
     t.get_mut(4).unwrap().cloexec = true;
+    t.get_mut(1).unwrap().cloexec = true;
     let displaced = t.renumber(4, 1).unwrap().unwrap();
     assert_eq!(&*displaced.object, "obj1");
     assert_eq!(object(&t, 1), "obj4");
-    assert!(t.get(1).unwrap().cloexec);
+    assert!(!t.get(1).unwrap().cloexec);
     assert_eq!(t.get(4).err(), Some(Errno::Badf));
     assert_eq!(t.len(), 4);
     // The freed number is the lowest free one again.

@@ -191,9 +191,10 @@ impl<T> Table<T> {
         self.dup_onto(fd, target, cloexec)
     }
 
-    /// WASI preview 1's `fd_renumber(fd, target)`: `fd`'s entry (its
-    /// object and its close-on-exec flag) moves to `target`, and `fd` is
-    /// freed. Unlike dup2(2), both numbers must be open (`EBADF`
+    /// WASI preview 1's `fd_renumber(fd, target)`: `fd`'s object moves to
+    /// `target` and `fd` is freed, as `dup2(fd, target)` then `close(fd)`
+    /// do on Linux, so `target`'s close-on-exec flag is clear, as after
+    /// dup2(2). Unlike dup2(2), both numbers must be open (`EBADF`
     /// otherwise, `fd` looked up first); `fd == target` changes nothing.
     /// Returns the entry displaced from `target`, for the caller to
     /// release.
@@ -206,7 +207,8 @@ impl<T> Table<T> {
         if fd == target {
             return Ok(None);
         }
-        let moved = self.take(fd).ok_or(Errno::Badf)?;
+        let mut moved = self.take(fd).ok_or(Errno::Badf)?;
+        moved.cloexec = false;
         let displaced = self.take(target);
         self.put(target, moved);
         Ok(displaced)
