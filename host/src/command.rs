@@ -5,9 +5,9 @@
 //! own store data wires [`add_to_linker`](crate::add_to_linker) itself
 //! (see `examples/host/src/bin/embed.rs`).
 
-use crate::{VfdCtx, VfdView};
+use crate::{RunLimits, VfdCtx, VfdView};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store};
+use wasmtime::{Engine, Store, StoreLimits};
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
 
@@ -36,6 +36,40 @@ impl VfdView for CommandCtx {
     }
 }
 
+/// A run's store data: the command's context and the store's limits.
+struct Limited {
+    ctx: CommandCtx,
+    limits: StoreLimits,
+}
+
+impl WasiView for Limited {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        self.ctx.ctx()
+    }
+}
+
+impl VfdView for Limited {
+    fn vfd(&mut self) -> &mut VfdCtx {
+        &mut self.ctx.vfd
+    }
+}
+
+/// A store for one run within `limits`.
+fn store(engine: &Engine, wasi: WasiCtx, vfd: VfdCtx, limits: &RunLimits) -> Store<Limited> {
+    let ctx = CommandCtx {
+        wasi,
+        table: ResourceTable::new(),
+        vfd,
+    };
+    let data = Limited {
+        ctx,
+        limits: limits.store_limits(),
+    };
+    let mut store = Store::new(engine, data);
+    store.limiter(|data| &mut data.limits);
+    store
+}
+
 /// Run `component` as a wasi:cli command to its end, with wasmtime-wasi
 /// p2 and vfd linked, and return its exit status: 0 for success, else the
 /// status it exited with (WASI 0.2 reports any failure as 1).
@@ -48,25 +82,41 @@ pub fn run_command(
     wasi: WasiCtx,
     vfd: VfdCtx,
 ) -> wasmtime::Result<i32> {
-    let mut linker = Linker::<CommandCtx>::new(engine);
+    run_command_within(engine, component, wasi, vfd, &RunLimits::default())
+}
+
+/// [`run_command`] within `limits`, on an engine made for them
+/// ([`RunLimits::engine`]). A guest stopped by a limit ends in an error
+/// that [`LimitReached::of`](crate::LimitReached::of) names.
+pub fn run_command_within(
+    engine: &Engine,
+    component: &Component,
+    wasi: WasiCtx,
+    vfd: VfdCtx,
+    limits: &RunLimits,
+) -> wasmtime::Result<i32> {
+    let mut linker = Linker::<Limited>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     crate::add_to_linker(&mut linker)?;
-    let data = CommandCtx {
-        wasi,
-        table: ResourceTable::new(),
-        vfd,
-    };
-    let mut store = Store::new(engine, data);
+    let mut store = store(engine, wasi, vfd, limits);
+    // Armed first: instantiation runs the guest's start functions.
+    let watchdog = limits.arm(&mut store)?;
     let command = Command::instantiate(&mut store, component, &linker)?;
     let result = command.wasi_cli_run().call_run(&mut store);
+    drop(watchdog);
     drop(store);
     match result {
         Ok(Ok(())) => Ok(0),
         Ok(Err(())) => Ok(1),
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => Ok(exit.0),
-            None => Err(e),
-        },
+        Err(e) => exit_status(e),
+    }
+}
+
+/// The status a guest passed to `exit`, or the error that ended it.
+fn exit_status(error: wasmtime::Error) -> wasmtime::Result<i32> {
+    match error.downcast_ref::<I32Exit>() {
+        Some(exit) => Ok(exit.0),
+        None => Err(error),
     }
 }
 
@@ -83,23 +133,30 @@ pub fn run_module(
     wasi: WasiCtx,
     vfd: VfdCtx,
 ) -> wasmtime::Result<i32> {
-    let mut linker = wasmtime::Linker::<CommandCtx>::new(engine);
+    run_module_within(engine, module, wasi, vfd, &RunLimits::default())
+}
+
+/// [`run_module`] within `limits`, on an engine made for them
+/// ([`RunLimits::engine`]). A guest stopped by a limit ends in an error
+/// that [`LimitReached::of`](crate::LimitReached::of) names.
+pub fn run_module_within(
+    engine: &Engine,
+    module: &wasmtime::Module,
+    wasi: WasiCtx,
+    vfd: VfdCtx,
+    limits: &RunLimits,
+) -> wasmtime::Result<i32> {
+    let mut linker = wasmtime::Linker::<Limited>::new(engine);
     crate::p1::add_to_linker(&mut linker)?;
-    let data = CommandCtx {
-        wasi,
-        table: ResourceTable::new(),
-        vfd,
-    };
-    let mut store = Store::new(engine, data);
+    let mut store = store(engine, wasi, vfd, limits);
+    let watchdog = limits.arm(&mut store)?;
     let instance = linker.instantiate(&mut store, module)?;
     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
     let result = start.call(&mut store, ());
+    drop(watchdog);
     drop(store);
     match result {
         Ok(()) => Ok(0),
-        Err(e) => match e.downcast_ref::<I32Exit>() {
-            Some(exit) => Ok(exit.0),
-            None => Err(e),
-        },
+        Err(e) => exit_status(e),
     }
 }

@@ -69,12 +69,13 @@ mod object;
 pub mod p1;
 mod pipes;
 mod poll;
+mod run_limits;
 mod sockets;
 mod view;
 /// The descriptor table, shared with the wasm build of the layer.
 pub use vfd_core::table;
 
-pub use command::{CommandCtx, run_command, run_module};
+pub use command::{CommandCtx, run_command, run_command_within, run_module, run_module_within};
 pub use ctx::{FIRST_PREOPEN, VfdCtx, VfdCtxBuilder};
 pub use errno::name as errno_name;
 pub use handles::Handle;
@@ -82,6 +83,7 @@ pub use linker::{VfdView, add_to_linker, engine, engine_config};
 pub use mounts::{MountPerms, NAME_MAX, PATH_MAX};
 pub use net_policy::{AddrPattern, NetPolicy, PatternError};
 pub use object::Stdio;
+pub use run_limits::{LimitReached, RunLimits};
 pub use table::{DEFAULT_MAX_FDS, MAX_MAX_FDS};
 pub use vfd_core::limits::{MAX_HANDLES, MAX_READ_LEN};
 pub use vfd_core::paths::AT_FDCWD;

@@ -8,7 +8,16 @@ fn help_lists_the_run_flags() {
     let out = vfd().args(["run", "--help"]).output().unwrap();
     assert!(out.status.success());
     let help = stdout_of(&out);
-    for flag in ["--dir", "--dir-ro", "--env", "--max-fds", "--dev", "--fd"] {
+    for flag in [
+        "--dir",
+        "--dir-ro",
+        "--env",
+        "--max-fds",
+        "--dev",
+        "--fd",
+        "-W",
+        "-C",
+    ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
 }

@@ -3,7 +3,9 @@
 //! `vfd run` and composed with the wasm layer; then the host tree outside
 //! the writable mount is checked byte for byte.
 
-use crate::harness::{Fixture, Output, listed_checks, run_cli_with, run_composed, run_lib_with};
+use crate::harness::{
+    Fixture, Output, listed_checks, run_cli_with, run_composed, run_lib_with, vfd,
+};
 use std::collections::BTreeMap;
 use std::os::unix::fs::symlink;
 use std::path::Path;
@@ -160,7 +162,7 @@ fn escape_corpus_through_preview_1() {
         .unwrap();
     let before = snapshot(&root, "mnt");
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vfd"))
+    let out = vfd()
         .arg("run")
         .arg("--dir")
         .arg(format!("{}::/data", fixture.path("mnt").display()))

@@ -251,7 +251,7 @@ pub fn read_all(mut f: std::fs::File) -> String {
 
 /// The `vfd` command, with the fixture's mounts.
 pub fn vfd_cli(fixture: &Fixture) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vfd"));
+    let mut cmd = vfd();
     cmd.arg("run")
         .arg("--dir")
         .arg(format!("{}::/data", fixture.path("mnt").display()))
@@ -373,9 +373,18 @@ pub fn run_composed(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
     run_composed_with(fixture, name, args, |_| {})
 }
 
-/// The `vfd` command.
+/// The `vfd` command, with its compiled-code cache in the tests' own
+/// directory ([`code_cache`]) rather than the user's.
 pub fn vfd() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vfd"))
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vfd"));
+    cmd.env("XDG_CACHE_HOME", code_cache());
+    cmd
+}
+
+/// `XDG_CACHE_HOME` for the `vfd` commands the tests run: shared by them
+/// all, so each guest is compiled once per test build.
+pub fn code_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cache")
 }
 
 /// What a finished command printed on its stdout.

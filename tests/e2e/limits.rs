@@ -152,7 +152,7 @@ fn huge_lengths_composed_return_at_most_the_cap() {
 /// Run the ignored test `name` of this binary alone, in a child process
 /// (which inherits the environment, `VFD_LEAK_RUNS` included), and return
 /// what it printed; fail if it failed.
-fn run_child(name: &str) -> String {
+pub(crate) fn run_child(name: &str) -> String {
     let child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--ignored",
@@ -179,7 +179,7 @@ fn run_child(name: &str) -> String {
 /// Whether this process is a child started by `run_child`; a child test
 /// run any other way (`cargo test -- --ignored`) returns at once, since
 /// its counts would include the other tests' descriptors.
-fn in_child(name: &str) -> bool {
+pub(crate) fn in_child(name: &str) -> bool {
     let yes = std::env::var_os(CHILD).is_some();
     if !yes {
         eprintln!("{name}: runs only as a child of its parent test");

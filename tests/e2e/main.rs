@@ -19,3 +19,4 @@ mod p1_posix;
 mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;
+mod run_options;

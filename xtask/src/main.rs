@@ -6,6 +6,7 @@
 //! - `bench`: build in release mode and run the benchmarks (BENCHMARKS.md).
 
 mod bench;
+mod tools;
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -175,12 +176,15 @@ fn test() -> Result<()> {
             .arg(wasm_target_dir()),
     )?;
     build_guests()?;
+    let wasmtime = tools::wasmtime_cli()?;
     // One feature set for every step, so nothing is built twice: the
     // fuzz driver's proptest stand-in (VFD_FUZZ_CASES sequences) runs with
     // the rest.
     run(
         "unit, end-to-end, differential, fuzz stand-in and doc tests",
-        cargo().args(["test", "--workspace"]),
+        cargo()
+            .env("VFD_WASMTIME", &wasmtime)
+            .args(["test", "--workspace"]),
     )?;
     eprintln!("xtask: all checks passed");
     Ok(())

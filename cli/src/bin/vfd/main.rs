@@ -5,20 +5,37 @@
 //! preview 1 module (`wasm32-wasip1`) gets preview 1 on that same table.
 //! `vfd compose` makes a guest runnable without vfd's host code.
 
+mod cache;
 mod compose;
 mod fd_spec;
+mod load;
+mod options;
+
+use load::Kind;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use fd_spec::FdSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vfd_host::{MountPerms, VfdCtx};
+use vfd_host::{LimitReached, MountPerms, RunLimits, VfdCtx};
 use wasmtime_wasi::{FsPerms, WasiCtx};
+
+/// `vfd --version`: vfd's version and the wasmtime it runs guests on.
+fn version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (wasmtime {})",
+            env!("CARGO_PKG_VERSION"),
+            wasmtime_environ::VERSION
+        )
+    });
+    &VERSION
+}
 
 /// POSIX-style virtual file descriptors for WebAssembly.
 #[derive(Parser)]
-#[command(name = "vfd", version, about)]
+#[command(name = "vfd", version = version(), about)]
 struct Cli {
     #[command(subcommand)]
     command: Commands,
@@ -83,6 +100,19 @@ struct RunArgs {
     #[arg(long)]
     allow_network: bool,
 
+    /// Limits on the guest's code, as `wasmtime run -W`: max-memory-size=N
+    /// (bytes, each linear memory), trap-on-grow-failure[=y|n], fuel=N,
+    /// timeout=N|Ns|Nms|Nus|Nns (N alone is seconds). Comma-separated,
+    /// repeatable. A guest stopped by one exits with status 134.
+    #[arg(short = 'W', value_name = "KEY[=VAL[,..]]")]
+    wasm: Vec<String>,
+
+    /// Compilation, as `wasmtime run -C`: cache[=y|n] keeps compiled code
+    /// in $XDG_CACHE_HOME/vfd (else ~/.cache/vfd) between runs; on by
+    /// default.
+    #[arg(short = 'C', value_name = "KEY[=VAL[,..]]")]
+    codegen: Vec<String>,
+
     /// The program to run: a component (wasm32-wasip2), or a core module
     /// (wasm32-wasip1), whose mounts are its preopened directories at 3,
     /// 4, ... in the order given, before any --fd number.
@@ -119,6 +149,8 @@ fn split_dir(spec: &str) -> (&str, &str) {
 }
 
 fn run(args: RunArgs) -> Result<u8> {
+    let limits = options::wasm_options(&args.wasm)?;
+    let codegen = options::codegen_options(&args.codegen)?;
     let mut wasi = WasiCtx::builder();
     let mut vfd = VfdCtx::builder();
     wasi.inherit_stdio();
@@ -183,54 +215,40 @@ fn run(args: RunArgs) -> Result<u8> {
     }
     vfd.max_fds(args.max_fds).dev_mode(args.dev);
 
-    let engine = vfd_host::engine()?;
+    let engine = limits.engine()?;
     let vfd = vfd.build()?;
-    // Compiled on threads that are gone before the guest runs: see
-    // `vfd_host::compile`.
-    let loaded = |e: wasmtime::Error| anyhow::Error::from(e).context(format!("cannot load {name}"));
-    let status = match kind {
-        Kind::Component => {
-            let component =
-                vfd_host::compile::from_file(&engine, &args.component).map_err(loaded)?;
-            vfd_host::run_command(&engine, &component, wasi.build(), vfd)
+    let cache = codegen.cache.then(cache::CodeCache::user).flatten();
+    let program = load::load(&engine, &args.component, kind, cache.as_ref())
+        .with_context(|| format!("cannot load {name}"))?;
+    let status = match program {
+        load::Program::Component(component) => {
+            vfd_host::run_command_within(&engine, &component, wasi.build(), vfd, &limits)
         }
-        Kind::Module => {
-            let module =
-                vfd_host::compile::module_from_file(&engine, &args.component).map_err(loaded)?;
-            vfd_host::run_module(&engine, &module, wasi.build(), vfd)
+        load::Program::Module(module) => {
+            vfd_host::run_module_within(&engine, &module, wasi.build(), vfd, &limits)
         }
     };
-    exit_status(status)
+    exit_status(status, &args.wasm, &limits)
 }
 
-/// What a wasm binary is, from its header: after the magic number, a core
-/// module has version 1 and layer 0, a component layer 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Component,
-    Module,
-}
-
-impl Kind {
-    fn of(path: &std::path::Path) -> Result<Kind> {
-        use std::io::Read;
-        let mut header = [0u8; 8];
-        std::fs::File::open(path)?
-            .read_exact(&mut header)
-            .context("not a WebAssembly binary")?;
-        match header {
-            [0, b'a', b's', b'm', _, _, 0, 0] => Ok(Kind::Module),
-            [0, b'a', b's', b'm', _, _, 1, 0] => Ok(Kind::Component),
-            _ => bail!("not a WebAssembly binary (a module or a component)"),
-        }
-    }
-}
-
-fn exit_status(status: wasmtime::Result<i32>) -> Result<u8> {
+fn exit_status(status: wasmtime::Result<i32>, wasm: &[String], limits: &RunLimits) -> Result<u8> {
     match status {
         Ok(status) => Ok(status as u8),
         Err(e) => {
-            eprintln!("vfd: error: {e:?}");
+            match LimitReached::of(&e, limits) {
+                Some(limit) => {
+                    let what = match limit {
+                        LimitReached::Fuel => "used all its fuel",
+                        LimitReached::Timeout => "ran out of time",
+                        LimitReached::Memory => "could not grow its memory",
+                    };
+                    eprintln!(
+                        "vfd: error: the guest {what} (-W {}): {e:?}",
+                        wasm.join(",")
+                    );
+                }
+                None => eprintln!("vfd: error: {e:?}"),
+            }
             // As `wasmtime run` does for a trap: 128 + SIGABRT.
             Ok(134)
         }

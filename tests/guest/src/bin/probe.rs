@@ -10,7 +10,10 @@
 //! - `stale:PATH`: make an owning wrapper go stale (close and reuse its
 //!   number) and drop it;
 //! - `exit:N`: exit with status N at once;
-//! - `panic`: panic (the guest traps).
+//! - `panic`: panic (the guest traps);
+//! - `spin`: loop for ever without a call (for time and fuel limits);
+//! - `grow:MIB`: reserve MIB mebibytes, print `grow MIB: ok` or
+//!   `grow MIB: out of memory` (for memory limits).
 
 use std::io::Read;
 use vfd::fd::{FromRawFd, IntoRawFd, RawFd};
@@ -81,6 +84,20 @@ fn main() {
             }
             "exit" => std::process::exit(arg.parse().expect("an exit status")),
             "panic" => panic!("the probe was asked to panic"),
+            "spin" => {
+                let mut n = 0u64;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+            "grow" => {
+                let mib: usize = arg.parse().expect("grow:MIB");
+                let mut block: Vec<u8> = Vec::new();
+                match block.try_reserve_exact(mib << 20) {
+                    Ok(()) => vfd::println!("grow {mib}: ok"),
+                    Err(_) => vfd::println!("grow {mib}: out of memory"),
+                }
+            }
             other => panic!("unknown probe step {other:?}"),
         }
     }

@@ -1,0 +1,167 @@
+//! Bounds on one run of a guest: its linear memory, its fuel and its
+//! wall-clock time, as `wasmtime run -W max-memory-size=,fuel=,timeout=`
+//! sets them.
+//!
+//! A guest stopped by a limit ends in a trap ([`Trap::OutOfFuel`],
+//! [`Trap::Interrupt`], or the limiter's error when growing memory is
+//! made to trap); its store is dropped as after any trap, so every host
+//! descriptor of its table is closed.
+//!
+//! # References
+//!  - [wasmtime's `ResourceLimiter`](https://docs.rs/wasmtime/latest/wasmtime/trait.ResourceLimiter.html)
+//!  - [Epoch-based interruption](https://docs.rs/wasmtime/latest/wasmtime/struct.Config.html#method.epoch_interruption)
+
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, Trap};
+
+/// What one run may use. The default bounds nothing, as a plain
+/// [`run_command`](crate::run_command).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunLimits {
+    /// The largest size, in bytes, a linear memory may grow to.
+    pub max_memory_size: Option<usize>,
+    /// Trap when `memory.grow` fails, rather than return -1 to the guest.
+    pub trap_on_grow_failure: bool,
+    /// Units of fuel: wasm code traps once it has used them all. Needs an
+    /// engine made with [`configure`](RunLimits::configure).
+    pub fuel: Option<u64>,
+    /// Wall-clock time for the guest's code: once it has passed, the next
+    /// function entry or loop back-edge traps. A call blocked in the host
+    /// (an `accept`, a read of an empty pipe) ends it only when it
+    /// returns. Needs an engine made with
+    /// [`configure`](RunLimits::configure), and runs a watchdog thread
+    /// beside the guest (see [`compile`](crate::compile) for what a second
+    /// thread costs small calls).
+    pub timeout: Option<Duration>,
+}
+
+impl RunLimits {
+    /// vfd's engine ([`engine_config`](crate::engine_config)) made for
+    /// these limits: see [`configure`](RunLimits::configure).
+    pub fn engine(&self) -> wasmtime::Result<Engine> {
+        let mut config = crate::engine_config();
+        self.configure(&mut config);
+        Engine::new(&config)
+    }
+
+    /// Set what the engine must do for these limits: count fuel for
+    /// [`fuel`](RunLimits::fuel), check the epoch for
+    /// [`timeout`](RunLimits::timeout). Either makes wasm code a little
+    /// slower, so neither is set unless asked for. (wasmtime cannot tell
+    /// a store whether its engine checks the epoch: with an engine made
+    /// otherwise, a timeout never fires. Fuel is refused.)
+    pub fn configure(&self, config: &mut Config) {
+        if self.fuel.is_some() {
+            config.consume_fuel(true);
+        }
+        if self.timeout.is_some() {
+            config.epoch_interruption(true);
+        }
+    }
+
+    /// The store limiter for [`max_memory_size`](RunLimits::max_memory_size).
+    pub(crate) fn store_limits(&self) -> StoreLimits {
+        let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(self.trap_on_grow_failure);
+        if let Some(size) = self.max_memory_size {
+            limits = limits.memory_size(size);
+        }
+        limits.build()
+    }
+
+    /// Apply the fuel and the deadline to `store` before the guest runs;
+    /// the returned watchdog ends the run at the deadline and must live as
+    /// long as the run.
+    pub(crate) fn arm<T>(&self, store: &mut Store<T>) -> wasmtime::Result<Option<Watchdog>> {
+        if let Some(fuel) = self.fuel {
+            store.set_fuel(fuel)?;
+        }
+        let Some(timeout) = self.timeout else {
+            return Ok(None);
+        };
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_trap();
+        Ok(Some(Watchdog::start(store.engine().clone(), timeout)?))
+    }
+}
+
+/// Which limit a run's error says stopped the guest, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitReached {
+    /// It used all its fuel.
+    Fuel,
+    /// Its time ran out.
+    Timeout,
+    /// Its memory could not grow, and growth failures trap.
+    Memory,
+}
+
+impl LimitReached {
+    /// The limit behind `error`, a run's error, or `None` for any other
+    /// error.
+    pub fn of(error: &wasmtime::Error, limits: &RunLimits) -> Option<LimitReached> {
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => return Some(LimitReached::Fuel),
+            Some(Trap::Interrupt) => return Some(LimitReached::Timeout),
+            _ => {}
+        }
+        // The limiter's refusal is a plain error, not a `Trap`: with no
+        // other way for a run to end in it, trapping growth names it.
+        let grow = limits.trap_on_grow_failure
+            && error.chain().any(|e| {
+                e.to_string()
+                    .starts_with("forcing trap when growing memory")
+            });
+        grow.then_some(LimitReached::Memory)
+    }
+}
+
+/// A thread that ends a run at its deadline by bumping the engine's epoch,
+/// and is stopped and joined when dropped.
+pub(crate) struct Watchdog {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn start(engine: Engine, timeout: Duration) -> wasmtime::Result<Watchdog> {
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("vfd-timeout".into())
+            .spawn(move || {
+                let deadline = Instant::now() + timeout;
+                let (lock, wake) = &*flag;
+                let mut stopped = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                while !*stopped {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        engine.increment_epoch();
+                        return;
+                    }
+                    stopped = wake
+                        .wait_timeout(stopped, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+            })
+            .map_err(|e| wasmtime::Error::msg(format!("cannot start the timeout's thread: {e}")))?;
+        Ok(Watchdog {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.stop;
+        *lock.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        wake.notify_one();
+        if let Some(thread) = self.thread.take() {
+            // The thread's only work is above: it cannot panic.
+            let _ = thread.join();
+        }
+    }
+}
