@@ -8,6 +8,7 @@
  * usage: stories DIR     (a writable directory for its one file) */
 #define _GNU_SOURCE /* dup3 and pipe2 on Linux */
 #include "vfd.h"
+#include "show.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,44 +17,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static const struct {
-    const char *name;
-    int value;
-} errnos[] = {
-    {"EAGAIN", EAGAIN}, {"EBADF", EBADF}, {"EINVAL", EINVAL}, {"EMFILE", EMFILE},
-    {"EOPNOTSUPP", EOPNOTSUPP}, {"EAFNOSUPPORT", EAFNOSUPPORT},
-    {"EPROTONOSUPPORT", EPROTONOSUPPORT}, {"EPIPE", EPIPE},
-};
-
-/* A call's result, with the errno's name when it failed. */
-static void show(const char *what, long r) {
-    if (r >= 0) {
-        printf("%s = %ld\n", what, r);
-        return;
-    }
-    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++) {
-        if (errnos[i].value == errno) {
-            printf("%s = -1 %s\n", what, errnos[i].name);
-            return;
-        }
-    }
-    printf("%s = -1 errno %d\n", what, errno);
-}
-
-/* F_GETFL as the two systems agree on it: the access mode, append and
- * non-blocking (Linux adds O_LARGEFILE, which WASI does not have). */
-static void show_status(const char *what, int fd) {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0) {
-        show(what, flags);
-        return;
-    }
-    int mode = flags & O_ACCMODE;
-    printf("%s = %s%s%s\n", what,
-           mode == O_RDONLY ? "RDONLY" : mode == O_WRONLY ? "WRONLY" : "RDWR",
-           flags & O_APPEND ? "|APPEND" : "", flags & O_NONBLOCK ? "|NONBLOCK" : "");
-}
 
 static void redirect(const char *path) {
     fflush(stdout);

@@ -1,10 +1,13 @@
 //! `vfd`: the descriptor calls preview 1 lacks, as a core import module of
 //! vfd's own, for modules that want them: the dup family, close-on-exec,
-//! status flags and the access mode, pipes, socket pairs and poll(2).
+//! status flags and the access mode, pipes, socket pairs, poll(2), and
+//! the socket calls of the WIT `sockets` interface (in `sockets`).
 //!
 //! Each function is a thin front end to the same host method a component's
 //! WIT call reaches, so the table's rules hold unchanged. The ABI is on
 //! [`VFD_MODULE`].
+
+mod sockets;
 
 use super::memory::Mem;
 use super::{Errno, Result, functions};
@@ -40,11 +43,42 @@ use wasmtime::Linker;
 /// // bit 3 error, bit 4 invalid number. *ready is how many entries have
 /// // revents; a negative timeout waits for ever.
 /// uint16_t poll(void *fds, uint32_t nfds, int32_t timeout_ms, uint32_t *ready);
+///
+/// // Sockets: the WIT `sockets` interface, under the host's network policy
+/// // (EACCES where it refuses). An address is text, "ip:port" with IPv6 in
+/// // brackets ("127.0.0.1:80", "[::1]:80"), not NUL-terminated, at most 128
+/// // bytes (EINVAL beyond, before it is read). An address result is written
+/// // as getsockname(2) writes one: at most `cap` bytes at `addr`, and its whole
+/// // length at *addr_len, so *addr_len > cap means it was cut (64 bytes always
+/// // suffice); an unnamed socket (a socketpair end, a stream's sender) is "".
+/// uint16_t tcp_connect(const char *addr, uint32_t addr_len, uint32_t fd_flags,
+///                      uint32_t status, uint32_t *fd);     // socket + connect, done on return
+/// uint16_t tcp_listen(const char *addr, uint32_t addr_len, uint32_t backlog,
+///                     uint32_t fd_flags, uint32_t status, uint32_t *fd); // + SO_REUSEADDR
+/// uint16_t udp_bind(const char *addr, uint32_t addr_len, uint32_t fd_flags,
+///                   uint32_t status, uint32_t *fd);
+/// uint16_t accept(uint32_t fd, uint32_t fd_flags, uint32_t status, uint32_t *new_fd,
+///                 char *peer, uint32_t cap, uint32_t *peer_len);    // accept4(2)
+/// // At most 1 MiB of `buf` is sent per call (a short send; a datagram that
+/// // long is EMSGSIZE anyway); *received <= len, the rest of a longer
+/// // datagram is discarded.
+/// uint16_t send_to(uint32_t fd, const void *buf, uint32_t len,
+///                  const char *addr, uint32_t addr_len, uint32_t *sent);
+/// uint16_t recv_from(uint32_t fd, void *buf, uint32_t len, uint32_t *received,
+///                    char *from, uint32_t cap, uint32_t *from_len);
+/// uint16_t shutdown(uint32_t fd, uint32_t how);    // 0 SHUT_RD, 1 SHUT_WR, 2 SHUT_RDWR
+/// uint16_t local_address(uint32_t fd, char *addr, uint32_t cap, uint32_t *addr_len); // getsockname
+/// uint16_t peer_address(uint32_t fd, char *addr, uint32_t cap, uint32_t *addr_len);  // getpeername
+/// uint16_t set_nodelay(uint32_t fd, uint32_t on);  // TCP_NODELAY; non-zero is on
+/// uint16_t get_nodelay(uint32_t fd, uint32_t *on); // 0 or 1
+/// uint16_t set_reuseaddr(uint32_t fd, uint32_t on); // SO_REUSEADDR; non-zero is on
 /// ```
 ///
 /// Flag bits a set does not name are `EINVAL`, as dup3(2) and pipe2(2)
 /// answer, except in `set_status_flags`, which ignores them as F_SETFL
-/// does.
+/// does. Every pointer, results' included, is checked before a call has
+/// any effect (`EFAULT`): a failed call made no socket and took no
+/// connection or datagram.
 pub const VFD_MODULE: &str = "vfd";
 
 /// The bytes of one poll entry: fd, events, revents.
@@ -112,7 +146,7 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             poll(mem, data.vfd(), (fds, nfds), timeout_ms, out)
         };
     }
-    Ok(())
+    sockets::add_to_linker(linker)
 }
 
 /// `fd_flags` from its bits: close-on-exec, nothing else.

@@ -18,6 +18,15 @@
 //! keep what the sequence wrote, their clocks shortened as well) and
 //! vfd's `poll` waits at most a millisecond; the sizes of `fd_allocate`
 //! and `fd_filestat_set_size` stay below 1 MiB.
+//!
+//! Sockets: the policy lets the module listen and bind on loopback's port
+//! 0 only (the kernel picks a free port, so runs never collide) and
+//! connect and send nowhere, so no call reaches a service of the machine's
+//! own: `tcp_connect` must always fail. Listeners, UDP sockets and
+//! accepted connections are made non-blocking, so `accept` and
+//! `recv_from` never wait. An [`P1Op::Address`] hands the next call that
+//! takes an address one of [`ADDRESSES`] (any other call gets whatever
+//! pointer and length the sequence chose).
 
 use crate::{Fixture, MAX_FILE_SIZE, PathArg, Run, check_table, open_host_fds};
 use arbitrary::Arbitrary;
@@ -43,11 +52,32 @@ const NONBLOCK_BIT: u64 = 2;
 /// Non-blocking in preview 1's `fdflags`.
 const FDFLAGS_NONBLOCK: u64 = 4;
 
+/// Address texts for the socket calls: the granted ones, ones the policy
+/// refuses, and ones that do not parse.
+const ADDRESSES: &[&str] = &[
+    "127.0.0.1:0",
+    "[::1]:0",
+    "127.0.0.1:80",
+    "0.0.0.0:0",
+    "[::]:0",
+    "[::ffff:127.0.0.1]:0",
+    "localhost:0",
+    "127.0.0.1:99999",
+    "127.0.0.1",
+    "",
+];
+
+/// The listen and bind grant of the policy (see the module's docs).
+const LISTEN_GRANTS: &[&str] = &["127.0.0.1:0", "[::1]:0"];
+
 /// One step of a module's life.
 #[derive(Debug, Arbitrary)]
 pub enum P1Op {
     /// Write these bytes into memory at this offset (wrapping around).
     Poke(u16, Vec<u8>),
+    /// Write one of [`ADDRESSES`] into memory at this offset (wrapping
+    /// around), as the address of the next call that takes one.
+    Address(u16, u8),
     /// Write a path into memory at this offset (wrapping around).
     PokePath(u16, PathArg),
     /// Call the `n`-th preview 1 function (by name order, modulo how many
@@ -176,6 +206,17 @@ fn module(functions: &[(&str, String, FuncType)]) -> Vec<u8> {
     module.finish()
 }
 
+/// The fixture's context with the module's mounts preopened and the
+/// network policy of the module's docs.
+fn builder(fixture: &Fixture) -> vfd_host::VfdCtxBuilder {
+    let mut b = fixture.builder();
+    b.preopen_mounts(true);
+    for grant in LISTEN_GRANTS {
+        b.allow_listen(grant).expect("a listen grant");
+    }
+    b
+}
+
 fn context(vfd: &mut vfd_host::VfdCtxBuilder) -> CommandCtx {
     CommandCtx {
         wasi: WasiCtx::builder().build(),
@@ -184,10 +225,22 @@ fn context(vfd: &mut vfd_host::VfdCtxBuilder) -> CommandCtx {
     }
 }
 
+/// Which arguments of a call are an address's pointer and length.
+fn address_args(name: &str) -> Option<usize> {
+    match name {
+        "vfd.tcp_connect" | "vfd.tcp_listen" | "vfd.udp_bind" => Some(0),
+        "vfd.send_to" => Some(3),
+        _ => None,
+    }
+}
+
 /// Keep a call from blocking or filling the disk (see the module's docs).
 fn tame(name: &str, args: &mut [u64], memory: &mut [u8]) {
     match name {
         "vfd.pipe" | "vfd.socketpair" | "vfd.set_status_flags" => args[1] |= NONBLOCK_BIT,
+        "vfd.accept" => args[2] |= NONBLOCK_BIT,
+        "vfd.udp_bind" => args[3] |= NONBLOCK_BIT,
+        "vfd.tcp_listen" => args[4] |= NONBLOCK_BIT,
         "wasi_snapshot_preview1.fd_fdstat_set_flags" => args[1] |= FDFLAGS_NONBLOCK,
         "vfd.poll" => args[2] %= 2,
         "wasi_snapshot_preview1.fd_allocate" => {
@@ -239,7 +292,7 @@ pub fn run_p1(ops: &[P1Op]) {
     let outside = fixture.outside();
     let fds_before = open_host_fds();
     {
-        let data = context(fixture.builder().preopen_mounts(true));
+        let data = context(&mut builder(&fixture));
         let mut store = Store::new(&shared.engine, data);
         let instance = shared
             .linker
@@ -247,9 +300,16 @@ pub fn run_p1(ops: &[P1Op]) {
             .expect("instantiate");
         let memory = instance.get_memory(&mut store, "memory").unwrap();
         let host_fds = open_host_fds() - store.data().vfd.descriptors().len();
+        // The address the next call that takes one gets: pointer, length.
+        let mut address: Option<(u64, u64)> = None;
         for op in ops {
             match op {
                 P1Op::Poke(at, bytes) => poke(memory.data_mut(&mut store), *at, bytes),
+                P1Op::Address(at, which) => {
+                    let text = ADDRESSES[usize::from(*which) % ADDRESSES.len()];
+                    poke(memory.data_mut(&mut store), *at, text.as_bytes());
+                    address = Some((u64::from(*at), text.len() as u64));
+                }
                 P1Op::PokePath(at, path) => {
                     poke(memory.data_mut(&mut store), *at, Run::path(path).as_bytes())
                 }
@@ -260,6 +320,12 @@ pub fn run_p1(ops: &[P1Op]) {
                     let mut values: Vec<u64> = (0..ty.params().len())
                         .map(|i| args.get(i).map_or(0, Arg::value))
                         .collect();
+                    if let Some(i) = address_args(&name)
+                        && let Some((at, len)) = address.take()
+                    {
+                        values[i] = at;
+                        values[i + 1] = len;
+                    }
                     tame(&name, &mut values, memory.data_mut(&mut store));
                     let params: Vec<Val> = ty
                         .params()
@@ -276,6 +342,10 @@ pub fn run_p1(ops: &[P1Op]) {
                         Err(e) if name.ends_with(".proc_exit") && e.is::<I32Exit>() => break,
                         Err(e) => panic!("{name}{values:?} trapped: {e:?}"),
                     }
+                    // The policy grants no connection.
+                    if name == "vfd.tcp_connect" {
+                        assert_ne!(results[0].unwrap_i32(), 0, "connected without a grant");
+                    }
                 }
             }
             check_table(&store.data().vfd, host_fds);
@@ -287,4 +357,77 @@ pub fn run_p1(ops: &[P1Op]) {
         outside,
         "something outside the mount changed"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A call of vfd's function `name`.
+    fn call(name: &str, args: Vec<Arg>) -> P1Op {
+        let n = shared()
+            .functions
+            .iter()
+            .position(|(module, f, _)| *module == VFD_MODULE && f == name)
+            .expect("a vfd function");
+        P1Op::Call(n as u8, args)
+    }
+
+    /// The socket calls under granted, refused and broken addresses, on
+    /// the numbers they made and with pointers across the end of memory:
+    /// nothing blocks, traps or leaks (the fixture has no stdio, so the
+    /// listener is 0 and the UDP socket 1).
+    #[test]
+    fn socket_calls_with_granted_and_hostile_arguments() {
+        use Arg::{Fd, FromEnd, Offset, Small};
+        // A string result's buffer, capacity and length, good or across
+        // the end of memory.
+        let text = |mut args: Vec<Arg>, at: Arg| {
+            args.extend([at, Small(64), Offset(200)]);
+            args
+        };
+        let mut ops = Vec::new();
+        for (which, maker) in [(0, "tcp_listen"), (0, "udp_bind"), (2, "tcp_listen")] {
+            ops.push(P1Op::Address(0, which));
+            let mut args = vec![
+                Offset(0),
+                Small(0),
+                Small(8),
+                Small(0),
+                Small(0),
+                Offset(64),
+            ];
+            if maker == "udp_bind" {
+                args.remove(2);
+            }
+            ops.push(call(maker, args));
+        }
+        let accept = || vec![Fd(0), Small(0), Small(0), Offset(64)];
+        let recv = |buf: Arg| vec![Fd(1), buf, Small(16), Offset(64)];
+        let send =
+            |buf: Arg, len: u8| vec![Fd(1), buf, Small(4), Offset(0), Small(len), Offset(64)];
+        ops.extend([
+            call("local_address", text(vec![Fd(0)], Offset(100))),
+            call("local_address", text(vec![Fd(0)], FromEnd(3))),
+            call("peer_address", text(vec![Fd(0)], Offset(100))),
+            call("accept", text(accept(), FromEnd(2))),
+            call("accept", text(accept(), Offset(100))),
+            call("set_nodelay", vec![Fd(0), Small(1)]),
+            call("get_nodelay", vec![Fd(0), FromEnd(1)]),
+            call("set_reuseaddr", vec![Fd(1), Small(7)]),
+            P1Op::Address(300, 0),
+            call("send_to", send(Offset(0), 0)),
+            call("send_to", send(FromEnd(2), 11)),
+            call("recv_from", text(recv(Offset(0)), Offset(100))),
+            call("recv_from", text(recv(FromEnd(8)), Offset(100))),
+            call("shutdown", vec![Fd(0), Small(2)]),
+            call("shutdown", vec![Fd(0), Small(3)]),
+            P1Op::Address(0, 0),
+            call(
+                "tcp_connect",
+                vec![Offset(0), Small(0), Small(0), Small(0), Offset(64)],
+            ),
+        ]);
+        run_p1(&ops);
+    }
 }
