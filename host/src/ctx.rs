@@ -69,6 +69,11 @@ fn report(line: std::fmt::Arguments<'_>) {
 impl Drop for VfdCtx {
     fn drop(&mut self) {
         self.host_stdio.restore();
+        if crate::trace::table_enabled() {
+            for d in self.descriptors() {
+                crate::trace::emit_table_entry(&d, "exit");
+            }
+        }
         if !self.dev_mode {
             return;
         }

@@ -12,7 +12,9 @@ use crate::bindings::vfd::posix::descriptors::Host;
 use crate::bindings::{Advice, Errno, FdFlags, NewTimestamp, OpenFlags, StatusFlags, Whence};
 use crate::descriptors::PendingWrite;
 use crate::linker::wire;
+use crate::trace::{self, Args};
 use crate::{VfdCtx, VfdView};
+use std::time::Instant;
 use wasmtime::StoreContextMut;
 use wasmtime::component::{Linker, WasmList};
 
@@ -92,13 +94,28 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     inst.func_wrap(
         "write",
         |store: StoreContextMut<'_, T>, (fd, data): (u32, WasmList<u8>)| {
-            write_in_place(store, data, |vfd| vfd.pending_write(fd, None))
+            let traced = |args: &mut Args, bytes: &[u8]| {
+                args.push("fd", &fd);
+                args.push_data(bytes);
+                args.push("len", &bytes.len());
+            };
+            write_in_place(store, "write", data, traced, |vfd| {
+                vfd.pending_write(fd, None)
+            })
         },
     )?;
     inst.func_wrap(
         "pwrite",
         |store: StoreContextMut<'_, T>, (fd, data, offset): (u32, WasmList<u8>, u64)| {
-            write_in_place(store, data, |vfd| vfd.pending_write(fd, Some(offset)))
+            let traced = |args: &mut Args, bytes: &[u8]| {
+                args.push("fd", &fd);
+                args.push_data(bytes);
+                args.push("len", &bytes.len());
+                args.push("offset", &offset);
+            };
+            write_in_place(store, "pwrite", data, traced, |vfd| {
+                vfd.pending_write(fd, Some(offset))
+            })
         },
     )?;
     Ok(())
@@ -107,11 +124,22 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
 /// Finishes a write with the guest's bytes in place. `pending` checks the
 /// arguments and takes the description (and its `Arc`) first, because
 /// vfd's table and the guest's memory are both borrowed from the store.
+/// When calls are traced, `traced` gives the call's arguments for the
+/// event, with the bytes written.
 pub(crate) fn write_in_place<T: VfdView>(
     mut store: StoreContextMut<'_, T>,
+    call: &'static str,
     data: WasmList<u8>,
+    traced: impl FnOnce(&mut Args, &[u8]),
     pending: impl FnOnce(&VfdCtx) -> Result<PendingWrite, Errno>,
 ) -> wasmtime::Result<(Result<u32, Errno>,)> {
+    let start = trace::enabled().then(Instant::now);
     let written = pending(store.data_mut().vfd()).and_then(|w| w.write(data.as_le_slice(&store)));
+    if let Some(start) = start {
+        let elapsed = start.elapsed();
+        let mut args = Args::default();
+        traced(&mut args, data.as_le_slice(&store));
+        trace::emit(call, args, &written, elapsed);
+    }
     Ok((written,))
 }

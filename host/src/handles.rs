@@ -93,9 +93,12 @@ impl HostFile for VfdCtx {
     }
 
     fn drop(&mut self, h: Resource<Handle>) -> wasmtime::Result<()> {
+        let rep = h.rep();
+        let start = crate::trace::enabled().then(std::time::Instant::now);
         let handle = self.handles.delete(h)?;
         self.handle_count -= 1;
-        match handle.0.on_drop(&self.table) {
+        let on_drop = handle.0.on_drop(&self.table);
+        match on_drop {
             OnDrop::Keep => {}
             OnDrop::Close(fd) => {
                 self.close(fd).ok();
@@ -105,6 +108,13 @@ impl HostFile for VfdCtx {
                 fd,
                 "stale close refused: the number no longer refers to the wrapped file",
             ),
+        }
+        if let Some(start) = start {
+            // The drop of an owning wrapper closes its number: its event
+            // names the number, for a close behind the caller's back.
+            let mut args = crate::trace::Args::default();
+            args.push("file", &Resource::<Handle>::new_borrow(rep));
+            crate::trace::emit("file.drop", args, &on_drop, start.elapsed());
         }
         Ok(())
     }

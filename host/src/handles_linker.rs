@@ -12,6 +12,7 @@ use crate::bindings::vfd::posix::handles::HostFile;
 use crate::descriptors_linker::write_in_place;
 use crate::handles::Handle;
 use crate::linker::wire;
+use crate::trace::Args;
 use wasmtime::StoreContextMut;
 use wasmtime::component::{Linker, Resource, ResourceType, WasmList};
 
@@ -49,7 +50,15 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     inst.func_wrap(
         "[method]file.write",
         |store: StoreContextMut<'_, T>, (file, data): (Resource<Handle>, WasmList<u8>)| {
-            write_in_place(store, data, |vfd| vfd.pending_handle_write(&file))
+            let rep = file.rep();
+            let traced = |args: &mut Args, bytes: &[u8]| {
+                args.push("file", &Resource::<Handle>::new_borrow(rep));
+                args.push_data(bytes);
+                args.push("len", &bytes.len());
+            };
+            write_in_place(store, "[method]file.write", data, traced, |vfd| {
+                vfd.pending_handle_write(&file)
+            })
         },
     )?;
     Ok(())

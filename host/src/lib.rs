@@ -62,6 +62,7 @@ mod descriptors_linker;
 mod errno;
 mod handles;
 mod handles_linker;
+mod io_linker;
 mod linker;
 mod mounts;
 mod net_policy;
@@ -71,6 +72,7 @@ mod pipes;
 mod poll;
 mod run_limits;
 mod sockets;
+pub mod trace;
 mod view;
 /// The descriptor table, shared with the wasm build of the layer.
 pub use vfd_core::table;

@@ -14,13 +14,24 @@ pub trait VfdView: Send {
 /// Wires one generated host method into a `LinkerInstance` `$inst` as
 /// `bindgen!` does: `$trait` is the generated trait, then the WIT name, then
 /// the method with its parameters and their types (those of the WIT, or it
-/// does not compile). For the interfaces vfd wires by hand.
+/// does not compile). For the interfaces vfd wires by hand, which are all
+/// of them: so that each call is traced here, once ([`trace`](crate::trace)).
 macro_rules! wire {
     ($inst:ident, $trait:ident, $name:literal, $method:ident($($arg:ident: $ty:ty),*)) => {
         $inst.func_wrap(
             $name,
             |mut store: wasmtime::StoreContextMut<'_, T>, ($($arg,)*): ($($ty,)*)| {
-                Ok(($trait::$method(store.data_mut().vfd(), $($arg),*),))
+                let vfd = store.data_mut().vfd();
+                if !$crate::trace::enabled() {
+                    return Ok(($trait::$method(vfd, $($arg),*),));
+                }
+                #[allow(unused_mut)]
+                let mut args = $crate::trace::Args::default();
+                $( args.push(stringify!($arg), &$arg); )*
+                let start = std::time::Instant::now();
+                let result = $trait::$method(vfd, $($arg),*);
+                $crate::trace::emit($name, args, &result, start.elapsed());
+                Ok((result,))
             },
         )?;
     };
@@ -29,14 +40,13 @@ pub(crate) use wire;
 
 /// Add every `vfd:posix` interface to `linker`, next to wasmtime-wasi's.
 pub fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    use crate::bindings::vfd::posix::{pipes, poll, sockets, types};
+    use crate::bindings::vfd::posix::types;
     types::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
-    // By hand, so that writes take the guest's bytes without a copy.
+    // By hand, so that writes take the guest's bytes without a copy, and
+    // every call is traced in one place.
     crate::descriptors_linker::add_to_linker(linker)?;
     crate::handles_linker::add_to_linker(linker)?;
-    pipes::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
-    sockets::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)?;
-    poll::add_to_linker::<T, HasSelf<VfdCtx>>(linker, T::vfd)
+    crate::io_linker::add_to_linker(linker)
 }
 
 /// The engine configuration vfd is tuned for: the component model without
@@ -83,7 +93,15 @@ mod tests {
         let mut linker = Linker::<Data>::new(&engine);
         crate::descriptors_linker::add_to_linker(&mut linker).unwrap();
         crate::handles_linker::add_to_linker(&mut linker).unwrap();
-        for (name, at_least) in [("descriptors", 20), ("handles", 6)] {
+        crate::io_linker::add_to_linker(&mut linker).unwrap();
+        let interfaces = [
+            ("descriptors", 20),
+            ("handles", 6),
+            ("pipes", 2),
+            ("sockets", 12),
+            ("poll", 1),
+        ];
+        for (name, at_least) in interfaces {
             let iface = resolve.packages[pkg].interfaces[name];
             let id = resolve.id_of(iface).unwrap();
             let functions = &resolve.interfaces[iface].functions;

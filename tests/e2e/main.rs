@@ -20,3 +20,4 @@ mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;
 mod run_options;
+mod trace;

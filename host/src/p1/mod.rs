@@ -99,23 +99,40 @@ impl From<std::io::Error> for Errno {
 type Result<T> = std::result::Result<T, Errno>;
 
 /// Runs one call with the guest's memory and the store's data, and turns
-/// its outcome into preview 1's return value (0 or the errno).
+/// its outcome into preview 1's return value (0 or the errno). When calls
+/// are traced, `traced` gives the call's arguments by name for its event.
 ///
 /// The memory is the module's exported `memory`, looked up at each call
 /// as wasmtime-wasi does; a module without one gets `EFAULT` from every
 /// call that has a pointer (a shared memory is not supported).
-fn call<T>(caller: &mut Caller<'_, T>, f: impl FnOnce(&mut Mem<'_>, &mut T) -> Result<()>) -> i32 {
-    let result = match caller.get_export("memory") {
-        Some(Extern::Memory(memory)) => {
-            let (bytes, data) = memory.data_and_store_mut(caller);
+fn call<T, const N: usize>(
+    caller: &mut Caller<'_, T>,
+    name: &str,
+    traced: impl FnOnce() -> [(&'static str, i128); N],
+    f: impl FnOnce(&mut Mem<'_>, &mut T) -> Result<()>,
+) -> i32 {
+    let start = crate::trace::enabled().then(std::time::Instant::now);
+    let memory = match caller.get_export("memory") {
+        Some(Extern::Memory(memory)) => Some(memory),
+        _ => None,
+    };
+    let result = match memory {
+        Some(memory) => {
+            let (bytes, data) = memory.data_and_store_mut(&mut *caller);
             f(&mut Mem(bytes), data)
         }
-        _ => f(&mut Mem(&mut []), caller.data_mut()),
+        None => f(&mut Mem(&mut []), caller.data_mut()),
     };
-    match result {
+    let errno = match result {
         Ok(()) => 0,
-        Err(Errno(e)) => i32::from(e),
+        Err(Errno(e)) => e,
+    };
+    if let Some(start) = start {
+        let elapsed = start.elapsed();
+        let bytes = memory.map_or(&[][..], |m| m.data(&*caller));
+        crate::trace::emit_p1(name, &traced(), bytes, errno, elapsed);
     }
+    i32::from(errno)
 }
 
 /// Add every `wasi_snapshot_preview1` function to a core module linker,
@@ -170,7 +187,8 @@ macro_rules! functions {
                 $module,
                 $name,
                 |mut caller: wasmtime::Caller<'_, T>, $($arg: $ty),*| -> i32 {
-                    $crate::p1::call(&mut caller, |$mem, $data| $body)
+                    let traced = || [$((stringify!($arg), $arg as i128)),*];
+                    $crate::p1::call(&mut caller, $name, traced, |$mem, $data| $body)
                 },
             )?;
         )*

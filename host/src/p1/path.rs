@@ -59,8 +59,8 @@ pub(super) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
             let path = mem.path(path, len)?.to_owned();
             Ok(data.vfd().set_times_at(fd, path, access, modify, follow)?)
         };
-        "path_symlink" => |mem, data, target: u32, target_len: u32, fd: u32, path: u32, len: u32| {
-            let target = mem.path(target, target_len)?.to_owned();
+        "path_symlink" => |mem, data, old_path: u32, old_len: u32, fd: u32, path: u32, len: u32| {
+            let target = mem.path(old_path, old_len)?.to_owned();
             let path = mem.path(path, len)?.to_owned();
             Ok(data.vfd().symlink_at(target, fd, path)?)
         };

@@ -10,6 +10,7 @@ mod compose;
 mod fd_spec;
 mod load;
 mod options;
+mod trace;
 
 use load::Kind;
 
@@ -42,6 +43,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once per process: the size of the larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Commands {
     /// Run a wasi:cli command component, or a preview 1 command module
     /// (wasm32-wasip1), with vfd descriptors.
@@ -100,6 +103,21 @@ struct RunArgs {
     #[arg(long)]
     allow_network: bool,
 
+    /// Print each descriptor call of the guest as strace does, with its
+    /// result and time, to FILE or stderr; and the table at exit.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    trace: Option<Option<PathBuf>>,
+
+    /// Trace only these calls (the names the trace shows: close, dup2,
+    /// open-at, fd_write...). Comma-separated, repeatable; implies --trace.
+    #[arg(long, value_name = "CALL,..")]
+    trace_calls: Vec<String>,
+
+    /// Trace only calls that take or make one of these descriptor numbers.
+    /// Comma-separated, repeatable; implies --trace.
+    #[arg(long, value_name = "FD,..")]
+    trace_fds: Vec<String>,
+
     /// Limits on the guest's code, as `wasmtime run -W`: max-memory-size=N
     /// (bytes, each linear memory), trap-on-grow-failure[=y|n], fuel=N,
     /// timeout=N|Ns|Nms|Nus|Nns (N alone is seconds). Comma-separated,
@@ -151,6 +169,11 @@ fn split_dir(spec: &str) -> (&str, &str) {
 fn run(args: RunArgs) -> Result<u8> {
     let limits = options::wasm_options(&args.wasm)?;
     let codegen = options::codegen_options(&args.codegen)?;
+    if let Some(trace) =
+        trace::TraceOptions::from_flags(args.trace, &args.trace_calls, &args.trace_fds)?
+    {
+        trace.install()?;
+    }
     let mut wasi = WasiCtx::builder();
     let mut vfd = VfdCtx::builder();
     wasi.inherit_stdio();
