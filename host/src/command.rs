@@ -5,9 +5,10 @@
 //! own store data wires [`add_to_linker`](crate::add_to_linker) itself
 //! (see `examples/host/src/bin/embed.rs`).
 
+use crate::run_limits::MemoryLimiter;
 use crate::{RunLimits, VfdCtx, VfdView};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store, StoreLimits};
+use wasmtime::{Engine, Store};
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
 
@@ -36,10 +37,10 @@ impl VfdView for CommandCtx {
     }
 }
 
-/// A run's store data: the command's context and the store's limits.
+/// A run's store data: the command's context and the store's limiter.
 struct Limited {
     ctx: CommandCtx,
-    limits: StoreLimits,
+    limits: MemoryLimiter,
 }
 
 impl WasiView for Limited {
@@ -63,7 +64,7 @@ fn store(engine: &Engine, wasi: WasiCtx, vfd: VfdCtx, limits: &RunLimits) -> Sto
     };
     let data = Limited {
         ctx,
-        limits: limits.store_limits(),
+        limits: limits.memory_limiter(),
     };
     let mut store = Store::new(engine, data);
     store.limiter(|data| &mut data.limits);
@@ -104,6 +105,7 @@ pub fn run_command_within(
     let command = Command::instantiate(&mut store, component, &linker)?;
     let result = command.wasi_cli_run().call_run(&mut store);
     drop(watchdog);
+    let result = result.map_err(|e| store.data().limits.explain(e));
     drop(store);
     match result {
         Ok(Ok(())) => Ok(0),
@@ -154,6 +156,7 @@ pub fn run_module_within(
     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
     let result = start.call(&mut store, ());
     drop(watchdog);
+    let result = result.map_err(|e| store.data().limits.explain(e));
     drop(store);
     match result {
         Ok(()) => Ok(0),

@@ -14,7 +14,7 @@
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 
 /// What one run may use. The default bounds nothing, as a plain
 /// [`run_command`](crate::run_command).
@@ -62,12 +62,12 @@ impl RunLimits {
     }
 
     /// The store limiter for [`max_memory_size`](RunLimits::max_memory_size).
-    pub(crate) fn store_limits(&self) -> StoreLimits {
-        let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(self.trap_on_grow_failure);
-        if let Some(size) = self.max_memory_size {
-            limits = limits.memory_size(size);
+    pub(crate) fn memory_limiter(&self) -> MemoryLimiter {
+        MemoryLimiter {
+            max_size: self.max_memory_size,
+            trap: self.trap_on_grow_failure,
+            refused: false,
         }
-        limits.build()
     }
 
     /// Apply the fuel and the deadline to `store` before the guest runs;
@@ -93,27 +93,81 @@ pub enum LimitReached {
     Fuel,
     /// Its time ran out.
     Timeout,
-    /// Its memory could not grow, and growth failures trap.
+    /// Its memory could not grow: the trap was the growth itself (with
+    /// `trap_on_grow_failure`), or came after a growth was refused (a
+    /// guest whose allocator aborts when it finds no memory).
     Memory,
 }
 
 impl LimitReached {
-    /// The limit behind `error`, a run's error, or `None` for any other
-    /// error.
-    pub fn of(error: &wasmtime::Error, limits: &RunLimits) -> Option<LimitReached> {
+    /// The limit behind `error`, the error a run ended in, or `None` for
+    /// any other error.
+    pub fn of(error: &wasmtime::Error) -> Option<LimitReached> {
         match error.downcast_ref::<Trap>() {
-            Some(Trap::OutOfFuel) => return Some(LimitReached::Fuel),
-            Some(Trap::Interrupt) => return Some(LimitReached::Timeout),
-            _ => {}
+            Some(Trap::OutOfFuel) => Some(LimitReached::Fuel),
+            Some(Trap::Interrupt) => Some(LimitReached::Timeout),
+            _ => error.downcast_ref::<LimitReached>().copied(),
         }
-        // The limiter's refusal is a plain error, not a `Trap`: with no
-        // other way for a run to end in it, trapping growth names it.
-        let grow = limits.trap_on_grow_failure
-            && error.chain().any(|e| {
-                e.to_string()
-                    .starts_with("forcing trap when growing memory")
-            });
-        grow.then_some(LimitReached::Memory)
+    }
+}
+
+impl std::fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LimitReached::Fuel => "the guest used all its fuel",
+            LimitReached::Timeout => "the guest ran out of time",
+            LimitReached::Memory => "the guest's memory reached its limit",
+        })
+    }
+}
+
+impl std::error::Error for LimitReached {}
+
+/// The store's limiter: linear memories up to a size, and whether a
+/// growth was refused, for the run's error to say why it ended.
+pub(crate) struct MemoryLimiter {
+    max_size: Option<usize>,
+    trap: bool,
+    refused: bool,
+}
+
+impl MemoryLimiter {
+    /// `error`, the run's, with the limit named if a growth was refused
+    /// before it (unless it names a limit already).
+    pub(crate) fn explain(&self, error: wasmtime::Error) -> wasmtime::Error {
+        if self.refused && LimitReached::of(&error).is_none() {
+            error.context(LimitReached::Memory)
+        } else {
+            error
+        }
+    }
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let over = |limit: Option<usize>| limit.is_some_and(|limit| desired > limit);
+        if !over(self.max_size) && !over(maximum) {
+            return Ok(true);
+        }
+        self.refused = true;
+        if self.trap {
+            return Err(wasmtime::Error::new(LimitReached::Memory));
+        }
+        Ok(false)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(maximum.is_none_or(|max| desired <= max))
     }
 }
 

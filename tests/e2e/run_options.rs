@@ -85,7 +85,27 @@ fn a_memory_limit_fails_growth_or_traps_as_asked() {
     );
     assert_eq!(out.code, TRAP_STATUS, "{out:#?}");
     assert!(
-        out.stderr.contains("the guest could not grow its memory"),
+        out.stderr.contains("the guest's memory reached its limit (-W max-memory-size=16777216,trap-on-grow-failure)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A guest that allocates without end under a memory limit: its
+/// allocator aborts when the memory cannot grow, and the message says why.
+#[test]
+fn a_guest_that_allocates_without_end_is_stopped_at_its_limit() {
+    let fixture = Fixture::new();
+    let out = run_cli_with(
+        &fixture,
+        &["-W", "max-memory-size=33554432"],
+        "probe",
+        &["hog"],
+    );
+    assert_eq!(out.code, TRAP_STATUS, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("the guest's memory reached its limit (-W max-memory-size=33554432)"),
         "{}",
         out.stderr
     );
@@ -117,9 +137,10 @@ fn host_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
-/// Through the host library: a guest stopped by its timeout while it holds
-/// files and a listener loses no host descriptor, and the error names the
-/// limit. Counted in a child process, alone.
+/// Through the host library: a guest stopped by its timeout, its fuel or
+/// its memory while it holds files and a listener loses no host
+/// descriptor, and the error names the limit. Counted in a child process,
+/// alone.
 #[test]
 fn a_guest_stopped_by_a_limit_leaves_no_host_descriptor() {
     let out = run_child("run_options::stopped_guest_child");
@@ -133,38 +154,57 @@ fn stopped_guest_child() {
         return;
     }
     let fixture = Fixture::new();
-    let limits = RunLimits {
-        timeout: Some(Duration::from_millis(200)),
-        ..RunLimits::default()
-    };
-    let engine = limits.engine().unwrap();
-    let probe = vfd_host::compile::from_file(&engine, guest("probe")).unwrap();
-    let (out, err) = (tempfile::tempfile().unwrap(), tempfile::tempfile().unwrap());
-    // A first run makes what wasmtime keeps per component (its memory
-    // images are made on the first instantiation).
-    let wasi = wasmtime_wasi::WasiCtx::builder().args(&["probe"]).build();
-    let warm_up = vfd_host::run_command_within(
-        &engine,
-        &probe,
-        wasi,
-        fixture.vfd(&out, &err).build().unwrap(),
-        &limits,
-    );
-    assert_eq!(warm_up.unwrap(), 0);
-    let before = host_fds();
-    let mut b = fixture.vfd(&out, &err);
-    b.insert(7, std::net::TcpListener::bind("127.0.0.1:0").unwrap());
-    let wasi = wasmtime_wasi::WasiCtx::builder()
-        .args(&["probe", "open:/data/hello.txt", "open:/ro/ro.txt", "spin"])
-        .build();
-    let error = vfd_host::run_command_within(&engine, &probe, wasi, b.build().unwrap(), &limits)
-        .unwrap_err();
-    assert_eq!(
-        LimitReached::of(&error, &limits),
-        Some(LimitReached::Timeout),
-        "{error:?}"
-    );
-    assert_eq!(host_fds(), before, "host descriptors leaked");
+    let cases = [
+        (
+            RunLimits {
+                timeout: Some(Duration::from_millis(200)),
+                ..RunLimits::default()
+            },
+            "spin",
+            LimitReached::Timeout,
+        ),
+        (
+            RunLimits {
+                fuel: Some(10_000_000),
+                ..RunLimits::default()
+            },
+            "spin",
+            LimitReached::Fuel,
+        ),
+        (
+            RunLimits {
+                max_memory_size: Some(32 << 20),
+                ..RunLimits::default()
+            },
+            "hog",
+            LimitReached::Memory,
+        ),
+    ];
+    for (limits, step, expected) in cases {
+        let engine = limits.engine().unwrap();
+        let probe = vfd_host::compile::from_file(&engine, guest("probe")).unwrap();
+        let (out, err) = (tempfile::tempfile().unwrap(), tempfile::tempfile().unwrap());
+        // A first run of the same step makes what the process keeps for
+        // good: wasmtime's memory images of the component (made on its
+        // first instantiation), and wasmtime-wasi's runtime, started by
+        // the allocator's message on wasi:cli stderr.
+        let wasi = wasmtime_wasi::WasiCtx::builder()
+            .args(&["probe", step])
+            .build();
+        let vfd = fixture.vfd(&out, &err).build().unwrap();
+        let warm_up = vfd_host::run_command_within(&engine, &probe, wasi, vfd, &limits);
+        assert_eq!(LimitReached::of(&warm_up.unwrap_err()), Some(expected));
+        let before = host_fds();
+        let mut b = fixture.vfd(&out, &err);
+        b.insert(7, std::net::TcpListener::bind("127.0.0.1:0").unwrap());
+        let wasi = wasmtime_wasi::WasiCtx::builder()
+            .args(&["probe", "open:/data/hello.txt", "open:/ro/ro.txt", step])
+            .build();
+        let vfd = b.build().unwrap();
+        let error = vfd_host::run_command_within(&engine, &probe, wasi, vfd, &limits).unwrap_err();
+        assert_eq!(LimitReached::of(&error), Some(expected), "{error:?}");
+        assert_eq!(host_fds(), before, "{expected:?}: host descriptors leaked");
+    }
     println!("stopped guest child done");
 }
 

@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 use fd_spec::FdSpec;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vfd_host::{LimitReached, MountPerms, RunLimits, VfdCtx};
+use vfd_host::{LimitReached, MountPerms, VfdCtx};
 use wasmtime_wasi::{FsPerms, WasiCtx};
 
 /// `vfd --version`: vfd's version and the wasmtime it runs guests on.
@@ -251,25 +251,15 @@ fn run(args: RunArgs) -> Result<u8> {
             vfd_host::run_module_within(&engine, &module, wasi.build(), vfd, &limits)
         }
     };
-    exit_status(status, &args.wasm, &limits)
+    exit_status(status, &args.wasm)
 }
 
-fn exit_status(status: wasmtime::Result<i32>, wasm: &[String], limits: &RunLimits) -> Result<u8> {
+fn exit_status(status: wasmtime::Result<i32>, wasm: &[String]) -> Result<u8> {
     match status {
         Ok(status) => Ok(status as u8),
         Err(e) => {
-            match LimitReached::of(&e, limits) {
-                Some(limit) => {
-                    let what = match limit {
-                        LimitReached::Fuel => "used all its fuel",
-                        LimitReached::Timeout => "ran out of time",
-                        LimitReached::Memory => "could not grow its memory",
-                    };
-                    eprintln!(
-                        "vfd: error: the guest {what} (-W {}): {e:?}",
-                        wasm.join(",")
-                    );
-                }
+            match LimitReached::of(&e) {
+                Some(limit) => eprintln!("vfd: error: {limit} (-W {}): {e:?}", wasm.join(",")),
                 None => eprintln!("vfd: error: {e:?}"),
             }
             // As `wasmtime run` does for a trap: 128 + SIGABRT.

@@ -13,7 +13,9 @@
 //! - `panic`: panic (the guest traps);
 //! - `spin`: loop for ever without a call (for time and fuel limits);
 //! - `grow:MIB`: reserve MIB mebibytes, print `grow MIB: ok` or
-//!   `grow MIB: out of memory` (for memory limits).
+//!   `grow MIB: out of memory` (for memory limits);
+//! - `hog`: allocate 1 MiB blocks and keep them, without end (the
+//!   allocator aborts when memory cannot grow).
 
 use std::io::Read;
 use vfd::fd::{FromRawFd, IntoRawFd, RawFd};
@@ -88,6 +90,12 @@ fn main() {
                 let mut n = 0u64;
                 loop {
                     n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+            "hog" => {
+                let mut kept: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    kept.push(std::hint::black_box(vec![1u8; 1 << 20]));
                 }
             }
             "grow" => {
