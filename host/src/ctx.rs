@@ -66,6 +66,30 @@ fn report(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
+impl VfdCtx {
+    /// Print the table if it was asked for ([`request_table`]): on the
+    /// host's stderr, and as table events.
+    ///
+    /// [`request_table`]: crate::trace::request_table
+    #[inline]
+    pub(crate) fn answer_table_request(&self) {
+        // A load on every call; the swap only when asked.
+        if crate::trace::table_requested() && crate::trace::take_table_request() {
+            self.print_table();
+        }
+    }
+
+    #[cold]
+    fn print_table(&self) {
+        let table = self.descriptors();
+        report(format_args!("vfd: table on request: {} open", table.len()));
+        for d in &table {
+            report(format_args!("vfd: table on request: {d}"));
+            crate::trace::emit_table_entry(d, "request");
+        }
+    }
+}
+
 impl Drop for VfdCtx {
     fn drop(&mut self) {
         self.host_stdio.restore();

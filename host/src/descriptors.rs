@@ -64,6 +64,24 @@ pub(crate) fn retry<T>(mut call: impl FnMut() -> rustix::io::Result<T>) -> Resul
     }
 }
 
+/// [`retry`] for a call that can wait (a read or write of a pipe or a
+/// socket, an accept): when the interruption was a table request
+/// ([`request_table`](crate::trace::request_table)), `intr`, for the call
+/// to be made again once the table is printed (see `trace::interrupted`).
+pub(crate) fn retry_blocking<T>(
+    mut call: impl FnMut() -> rustix::io::Result<T>,
+) -> Result<T, Errno> {
+    loop {
+        match call() {
+            Err(rustix::io::Errno::INTR) if crate::trace::table_requested() => {
+                return Err(Errno::Intr);
+            }
+            Err(rustix::io::Errno::INTR) => continue,
+            other => return other.map_err(Errno::from),
+        }
+    }
+}
+
 /// A buffer of at most `len` (and at most [`MAX_READ_LEN`]) bytes, filled
 /// by `call`, which returns how many bytes it wrote into it.
 pub(crate) fn read_buffer(
@@ -71,7 +89,7 @@ pub(crate) fn read_buffer(
     mut call: impl FnMut(&mut [MaybeUninit<u8>]) -> rustix::io::Result<usize>,
 ) -> Result<Vec<u8>, Errno> {
     let mut buf = Vec::with_capacity(len.min(MAX_READ_LEN) as usize);
-    let n = retry(|| call(buf.spare_capacity_mut()))?;
+    let n = retry_blocking(|| call(buf.spare_capacity_mut()))?;
     // SAFETY: the host call initialised the first `n` bytes of the spare
     // capacity it was given.
     unsafe { buf.set_len(n) };
@@ -100,8 +118,8 @@ impl PendingWrite {
     /// write(2) or pwrite(2) of `data`; returns how many bytes went.
     pub(crate) fn write(&self, data: &[u8]) -> Result<u32, Errno> {
         let n = match self.offset {
-            None => retry(|| self.desc.write(data))?,
-            Some(offset) => retry(|| rustix::io::pwrite(&*self.desc, data, offset))?,
+            None => retry_blocking(|| self.desc.write(data))?,
+            Some(offset) => retry_blocking(|| rustix::io::pwrite(&*self.desc, data, offset))?,
         };
         Ok(n as u32)
     }

@@ -39,8 +39,8 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     host!("dup2", dup2(fd: u32, target: u32));
     host!("dup3", dup3(fd: u32, target: u32, flags: FdFlags));
     host!("dup-min", dup_min(fd: u32, min: u32, flags: FdFlags));
-    host!("read", read(fd: u32, len: u32));
-    host!("pread", pread(fd: u32, len: u32, offset: u64));
+    host!(restart "read", read(fd: u32, len: u32));
+    host!(restart "pread", pread(fd: u32, len: u32, offset: u64));
     host!("seek", seek(fd: u32, offset: i64, whence: Whence));
     host!("stat", stat(fd: u32));
     host!("stat-at", stat_at(dir: u32, path: String, follow: bool));
@@ -131,10 +131,18 @@ pub(crate) fn write_in_place<T: VfdView>(
     call: &'static str,
     data: WasmList<u8>,
     traced: impl FnOnce(&mut Args, &[u8]),
-    pending: impl FnOnce(&VfdCtx) -> Result<PendingWrite, Errno>,
+    mut pending: impl FnMut(&VfdCtx) -> Result<PendingWrite, Errno>,
 ) -> wasmtime::Result<(Result<u32, Errno>,)> {
     let start = trace::enabled().then(Instant::now);
-    let written = pending(store.data_mut().vfd()).and_then(|w| w.write(data.as_le_slice(&store)));
+    let written = loop {
+        let vfd = store.data_mut().vfd();
+        vfd.answer_table_request();
+        let written = pending(vfd).and_then(|w| w.write(data.as_le_slice(&store)));
+        // A write a table request interrupted wrote nothing: made again.
+        if !trace::interrupted(&written) {
+            break written;
+        }
+    };
     if let Some(start) = start {
         let elapsed = start.elapsed();
         let mut args = Args::default();

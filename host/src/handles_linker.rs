@@ -40,7 +40,7 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     host!("[static]file.wrap", wrap(fd: u32, closefd: bool));
     host!("[method]file.fd", fd(file: Resource<Handle>));
     host!("[method]file.owns-fd", owns_fd(file: Resource<Handle>));
-    host!("[method]file.read", read(file: Resource<Handle>, len: u32));
+    host!(restart "[method]file.read", read(file: Resource<Handle>, len: u32));
     host!(
         "[method]file.seek",
         seek(file: Resource<Handle>, offset: i64, whence: Whence)

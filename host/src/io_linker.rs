@@ -19,10 +19,10 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     let mut inst = linker.instance("vfd:posix/sockets@0.1.0")?;
     wire!(inst, Sockets, "tcp-connect", tcp_connect(address: String, flags: FdFlags, status: StatusFlags));
     wire!(inst, Sockets, "tcp-listen", tcp_listen(address: String, backlog: u32, flags: FdFlags, status: StatusFlags));
-    wire!(inst, Sockets, "accept", accept(fd: u32, flags: FdFlags, status: StatusFlags));
+    wire!(inst, Sockets, restart "accept", accept(fd: u32, flags: FdFlags, status: StatusFlags));
     wire!(inst, Sockets, "udp-bind", udp_bind(address: String, flags: FdFlags, status: StatusFlags));
     wire!(inst, Sockets, "send-to", send_to(fd: u32, data: Vec<u8>, address: String));
-    wire!(inst, Sockets, "recv-from", recv_from(fd: u32, len: u32));
+    wire!(inst, Sockets, restart "recv-from", recv_from(fd: u32, len: u32));
     wire!(inst, Sockets, "shutdown", shutdown(fd: u32, how: ShutdownHow));
     wire!(inst, Sockets, "local-address", local_address(fd: u32));
     wire!(inst, Sockets, "peer-address", peer_address(fd: u32));
@@ -31,6 +31,6 @@ pub(crate) fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> was
     wire!(inst, Sockets, "set-reuseaddr", set_reuseaddr(fd: u32, on: bool));
 
     let mut inst = linker.instance("vfd:posix/poll@0.1.0")?;
-    wire!(inst, Poll, "poll", poll(fds: Vec<PollFd>, timeout_ms: i32));
+    wire!(inst, Poll, restart "poll", poll(fds: Vec<PollFd>, timeout_ms: i32));
     Ok(())
 }

@@ -22,15 +22,46 @@ macro_rules! wire {
             $name,
             |mut store: wasmtime::StoreContextMut<'_, T>, ($($arg,)*): ($($ty,)*)| {
                 let vfd = store.data_mut().vfd();
-                if !$crate::trace::enabled() {
+                if !$crate::trace::enabled() && !$crate::trace::table_requested() {
                     return Ok(($trait::$method(vfd, $($arg),*),));
                 }
+                vfd.answer_table_request();
                 #[allow(unused_mut)]
                 let mut args = $crate::trace::Args::default();
                 $( args.push(stringify!($arg), &$arg); )*
                 let start = std::time::Instant::now();
                 let result = $trait::$method(vfd, $($arg),*);
                 $crate::trace::emit($name, args, &result, start.elapsed());
+                Ok((result,))
+            },
+        )?;
+    };
+    // A call that can wait in the host: made again, with the same
+    // arguments, when a table request interrupted it (see
+    // `trace::request_table`).
+    ($inst:ident, $trait:ident, restart $name:literal, $method:ident($($arg:ident: $ty:ty),*)) => {
+        $inst.func_wrap(
+            $name,
+            |mut store: wasmtime::StoreContextMut<'_, T>, ($($arg,)*): ($($ty,)*)| {
+                let vfd = store.data_mut().vfd();
+                vfd.answer_table_request();
+                let traced = $crate::trace::enabled();
+                #[allow(unused_mut)]
+                let mut args = $crate::trace::Args::default();
+                if traced {
+                    $( args.push(stringify!($arg), &$arg); )*
+                }
+                let start = std::time::Instant::now();
+                let result = loop {
+                    let result = $trait::$method(vfd, $($crate::trace::Again::again(&$arg)),*);
+                    if !$crate::trace::interrupted(&result) {
+                        break result;
+                    }
+                    vfd.answer_table_request();
+                };
+                if traced {
+                    $crate::trace::emit($name, args, &result, start.elapsed());
+                }
                 Ok((result,))
             },
         )?;

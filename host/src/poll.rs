@@ -40,7 +40,8 @@ impl Host for VfdCtx {
 }
 
 /// poll(2) until a descriptor is ready or `deadline` passes (none: no
-/// limit), restarted with the time left when a host signal interrupts it.
+/// limit), restarted with the time left when a host signal interrupts it,
+/// or `intr` for a table request (see `descriptors::retry_blocking`).
 pub(crate) fn wait_until(
     fds: &mut [HostPollFd<'_>],
     deadline: Option<Instant>,
@@ -54,6 +55,9 @@ pub(crate) fn wait_until(
             }
         });
         match rustix::event::poll(fds, left.as_ref()) {
+            Err(rustix::io::Errno::INTR) if crate::trace::table_requested() => {
+                return Err(Errno::Intr);
+            }
             Err(rustix::io::Errno::INTR) => continue,
             other => return other.map(drop).map_err(Errno::from),
         }

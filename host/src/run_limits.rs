@@ -185,6 +185,7 @@ impl Watchdog {
         let thread = std::thread::Builder::new()
             .name("vfd-timeout".into())
             .spawn(move || {
+                block_signals();
                 let deadline = Instant::now() + timeout;
                 let (lock, wake) = &*flag;
                 let mut stopped = lock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -205,6 +206,19 @@ impl Watchdog {
             stop,
             thread: Some(thread),
         })
+    }
+}
+
+/// Block every signal in the calling thread: a process's signals (the
+/// host's SIGUSR1 for the table, say) are then delivered to the thread
+/// running the guest, where they interrupt the call it waits in.
+fn block_signals() {
+    // SAFETY: `set` is initialised by sigfillset before use, and
+    // pthread_sigmask only changes this thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut set);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
     }
 }
 

@@ -5,7 +5,7 @@ use crate::VfdCtx;
 use crate::bindings::vfd::posix::sockets::{Host, ShutdownHow};
 use crate::bindings::{Errno, FdFlags, StatusFlags};
 use crate::description::Description;
-use crate::descriptors::{read_buffer, retry};
+use crate::descriptors::{read_buffer, retry, retry_blocking};
 use crate::object::Object;
 use crate::pipes::nonblock_only;
 use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
@@ -112,7 +112,7 @@ impl Host for VfdCtx {
         let host_flags = socket_flags(status)?;
         let listener = self.desc(fd)?.clone();
         self.table.check_room()?;
-        let (sock, peer) = retry(|| rustix::net::acceptfrom_with(&*listener, host_flags))?;
+        let (sock, peer) = retry_blocking(|| rustix::net::acceptfrom_with(&*listener, host_flags))?;
         let peer = format_addr(peer);
         let n = self.insert_socket(sock, flags, || format!("tcp connection from {peer}"))?;
         Ok((n, peer))

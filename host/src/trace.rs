@@ -31,6 +31,7 @@ use crate::bindings::{
 };
 use crate::handles::Handle;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wasmtime::component::Resource;
 
@@ -50,6 +51,80 @@ pub const DATA_PREFIX: usize = 32;
 #[inline]
 pub(crate) fn enabled() -> bool {
     tracing::enabled!(target: "vfd::call", tracing::Level::TRACE)
+}
+
+/// Whether the table has been asked for ([`request_table`]).
+static TABLE_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// Ask for the table of every guest running in this process: each prints
+/// it on the host's stderr, one `vfd: table on request: ...` line per open
+/// number (and emits it as [`TABLE_TARGET`] events with `when` =
+/// `request`), at its next descriptor call, or at once if it is blocked in
+/// one that a signal interrupts (a read, write, `accept`, `recv-from` or
+/// poll: the call then goes on, unseen by the guest; a poll's timeout
+/// starts again). A guest in a loop with no call prints it when it makes
+/// one.
+///
+/// One atomic store: safe to call from a signal handler, which is how
+/// `vfd run` answers SIGUSR1 (installed without `SA_RESTART`, so that a
+/// blocking system call is interrupted).
+pub fn request_table() {
+    TABLE_REQUESTED.store(true, Ordering::Relaxed);
+}
+
+/// Whether the table has been asked for and not yet printed.
+#[inline]
+pub(crate) fn table_requested() -> bool {
+    TABLE_REQUESTED.load(Ordering::Relaxed)
+}
+
+/// Take a pending request: true once per [`request_table`].
+pub(crate) fn take_table_request() -> bool {
+    TABLE_REQUESTED.swap(false, Ordering::Relaxed)
+}
+
+/// An argument given again to a call restarted after the table was
+/// printed (see [`request_table`]): only for the calls that can wait,
+/// whose arguments are all cheap to give again.
+pub(crate) trait Again {
+    fn again(&self) -> Self;
+}
+
+macro_rules! again_by_copy {
+    ($($ty:ty),*) => {$(
+        impl Again for $ty {
+            fn again(&self) -> Self {
+                *self
+            }
+        }
+    )*};
+}
+again_by_copy!(u32, u64, i32, FdFlags, StatusFlags);
+
+impl Again for String {
+    fn again(&self) -> Self {
+        self.clone()
+    }
+}
+
+impl Again for Vec<PollFd> {
+    fn again(&self) -> Self {
+        self.clone()
+    }
+}
+
+/// A method's `self`: always borrowed, so the same handle can be borrowed
+/// again.
+impl Again for Resource<Handle> {
+    fn again(&self) -> Self {
+        Resource::new_borrow(self.rep())
+    }
+}
+
+/// Whether a table request interrupted `result`'s call, which must then
+/// be made again once the table is printed.
+pub(crate) fn interrupted<T>(result: &Result<T, Errno>) -> bool {
+    matches!(result, Err(Errno::Intr)) && table_requested()
 }
 
 /// Whether a subscriber wants the table's events.

@@ -333,3 +333,74 @@ fn preview_1_calls_are_traced_with_their_data() {
         trace.calls
     );
 }
+
+/// SIGUSR1: a guest blocked in `accept` prints its table at once (the
+/// signal interrupts the host's accept, which vfd then makes again), and
+/// goes on serving as if nothing happened.
+#[test]
+fn sigusr1_prints_the_table_of_a_guest_blocked_in_accept() {
+    use std::io::{BufRead, BufReader, Read};
+    /// The child, killed if the test fails before it ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Running(
+        vfd()
+            .args(["run", "--fd", "3=tcp-listen:127.0.0.1:0"])
+            .arg(guest("echo-server"))
+            .args(["--fd3", "--clients", "1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_owned();
+    // The guest's next call is the accept it waits in.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) of our own child, with a signal it handles.
+    assert_eq!(unsafe { libc::kill(child.0.id() as i32, libc::SIGUSR1) }, 0);
+    let (lines, table) = std::sync::mpsc::channel();
+    let stderr = child.0.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let _ = lines.send(line.unwrap());
+        }
+    });
+    // The table comes before any client does: it was printed from inside
+    // the blocked accept.
+    let mut printed = Vec::new();
+    while printed.len() < 5 {
+        let line = table
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|e| panic!("{e}: the table so far: {printed:#?}"));
+        printed.push(line);
+    }
+    assert_eq!(printed[0], "vfd: table on request: 4 open");
+    assert!(
+        printed[1].starts_with("vfd: table on request: fd 0: stdin"),
+        "{printed:#?}"
+    );
+    assert!(
+        printed[4].starts_with(&format!("vfd: table on request: fd 3: handed-in rw {addr}")),
+        "{printed:#?}"
+    );
+    // The accept goes on: a client is served.
+    let mut client = std::net::TcpStream::connect(&addr).unwrap();
+    client.write_all(b"hello\n").unwrap();
+    client.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut echoed = String::new();
+    client.read_to_string(&mut echoed).unwrap();
+    assert_eq!(echoed, "hello\n");
+    assert!(child.0.wait().unwrap().success());
+}

@@ -13,7 +13,9 @@ use wasmtime_wasi::{I32Exit, WasiView};
 /// The bytes asked of wasmtime-wasi's generator at a time.
 const RANDOM_PIECE: usize = 1 << 20;
 
-pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+pub(super) fn add_to_linker<T: WasiView + crate::VfdView + 'static>(
+    linker: &mut Linker<T>,
+) -> wasmtime::Result<()> {
     functions! { linker,
         "args_get" => |mem, data, argv: u32, buf: u32| {
             put_strings(mem, &arguments(data)?, argv, buf)

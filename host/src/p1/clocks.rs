@@ -85,7 +85,9 @@ fn nanos(d: Duration) -> Result<u64> {
     u64::try_from(d.as_nanos()).map_err(|_| Errno::OVERFLOW)
 }
 
-pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+pub(super) fn add_to_linker<T: WasiView + crate::VfdView + 'static>(
+    linker: &mut Linker<T>,
+) -> wasmtime::Result<()> {
     functions! { linker,
         "clock_res_get" => |mem, data, id: u32, out: u32| {
             mem.check(out, 8)?;

@@ -70,6 +70,7 @@ impl Errno {
     const NOTDIR: Errno = Errno(vfd_core::Errno::Notdir.wasi());
     const NAMETOOLONG: Errno = Errno(vfd_core::Errno::Nametoolong.wasi());
     const OVERFLOW: Errno = Errno(vfd_core::Errno::Overflow.wasi());
+    const INTR: Errno = Errno(vfd_core::Errno::Intr.wasi());
 }
 
 impl From<vfd_core::Errno> for Errno {
@@ -105,27 +106,32 @@ type Result<T> = std::result::Result<T, Errno>;
 /// The memory is the module's exported `memory`, looked up at each call
 /// as wasmtime-wasi does; a module without one gets `EFAULT` from every
 /// call that has a pointer (a shared memory is not supported).
-fn call<T, const N: usize>(
+fn call<T: VfdView, const N: usize>(
     caller: &mut Caller<'_, T>,
     name: &str,
     traced: impl FnOnce() -> [(&'static str, i128); N],
-    f: impl FnOnce(&mut Mem<'_>, &mut T) -> Result<()>,
+    mut f: impl FnMut(&mut Mem<'_>, &mut T) -> Result<()>,
 ) -> i32 {
     let start = crate::trace::enabled().then(std::time::Instant::now);
     let memory = match caller.get_export("memory") {
         Some(Extern::Memory(memory)) => Some(memory),
         _ => None,
     };
-    let result = match memory {
-        Some(memory) => {
-            let (bytes, data) = memory.data_and_store_mut(&mut *caller);
-            f(&mut Mem(bytes), data)
+    let errno = loop {
+        caller.data_mut().vfd().answer_table_request();
+        let result = match memory {
+            Some(memory) => {
+                let (bytes, data) = memory.data_and_store_mut(&mut *caller);
+                f(&mut Mem(bytes), data)
+            }
+            None => f(&mut Mem(&mut []), caller.data_mut()),
+        };
+        match result {
+            Ok(()) => break 0,
+            // A call a table request interrupted did nothing: made again.
+            Err(Errno::INTR) if crate::trace::table_requested() => continue,
+            Err(Errno(e)) => break e,
         }
-        None => f(&mut Mem(&mut []), caller.data_mut()),
-    };
-    let errno = match result {
-        Ok(()) => 0,
-        Err(Errno(e)) => e,
     };
     if let Some(start) = start {
         let elapsed = start.elapsed();

@@ -11,7 +11,7 @@ use super::memory::{IoList, Mem};
 use super::{Result, functions};
 use crate::VfdView;
 use crate::description::Description;
-use crate::descriptors::retry;
+use crate::descriptors::retry_blocking;
 use std::io::{IoSlice, IoSliceMut};
 use std::ops::Range;
 use vfd_core::io::check_offset;
@@ -71,10 +71,10 @@ pub(super) fn fill(
     let n = match list {
         // A read of nothing still asks the kernel, which checks the
         // descriptor (a write-only one is EBADF).
-        IoList::None => retry(|| one(&mut []))?,
-        IoList::One(range) => retry(|| one(&mut mem.0[range.clone()]))?,
+        IoList::None => retry_blocking(|| one(&mut []))?,
+        IoList::One(range) => retry_blocking(|| one(&mut mem.0[range.clone()]))?,
         IoList::Many(ranges) => match disjoint(mem.0, &ranges) {
-            Some(mut slices) => retry(|| many(&mut slices))?,
+            Some(mut slices) => retry_blocking(|| many(&mut slices))?,
             None => fill_overlapping(mem, &ranges, one)?,
         },
     };
@@ -89,14 +89,14 @@ pub(super) fn drain(
     mut many: impl FnMut(&[IoSlice<'_>]) -> rustix::io::Result<usize>,
 ) -> Result<u32> {
     let n = match list {
-        IoList::None => retry(|| one(&[]))?,
-        IoList::One(range) => retry(|| one(&mem.0[range.clone()]))?,
+        IoList::None => retry_blocking(|| one(&[]))?,
+        IoList::One(range) => retry_blocking(|| one(&mem.0[range.clone()]))?,
         IoList::Many(ranges) => {
             let slices: Vec<_> = ranges
                 .iter()
                 .map(|r| IoSlice::new(&mem.0[r.clone()]))
                 .collect();
-            retry(|| many(&slices))?
+            retry_blocking(|| many(&slices))?
         }
     };
     Ok(n as u32)
@@ -141,7 +141,7 @@ fn fill_overlapping(
 ) -> Result<usize> {
     let total: usize = ranges.iter().map(|r| r.len()).sum();
     let mut buf = vec![0; total.min(MAX_READ_LEN as usize)];
-    let n = retry(|| one(&mut buf))?;
+    let n = retry_blocking(|| one(&mut buf))?;
     let mut data = &buf[..n];
     for r in ranges {
         let take = data.len().min(r.len());

@@ -10,6 +10,7 @@ mod compose;
 mod fd_spec;
 mod load;
 mod options;
+mod signals;
 mod trace;
 
 use load::Kind;
@@ -174,6 +175,7 @@ fn run(args: RunArgs) -> Result<u8> {
     {
         trace.install()?;
     }
+    signals::table_on_sigusr1()?;
     let mut wasi = WasiCtx::builder();
     let mut vfd = VfdCtx::builder();
     wasi.inherit_stdio();
