@@ -1,8 +1,16 @@
 //! Owned and borrowed descriptors, mirroring `std::os::fd`.
 //!
-//! These name numbers in vfd's own table, not wasi-libc's: a [`RawFd`] from
-//! `std::os::fd` and one from this module are unrelated even when equal, so
-//! never pass one to the other.
+//! On wasm32-wasip2 these name numbers in vfd's own table, not
+//! wasi-libc's: a [`RawFd`] from `std::os::fd` and one from this module
+//! are unrelated even when equal, so never pass one to the other.
+//!
+//! On wasm32-wasip1 std's numbers are vfd's: std's `File`, `TcpStream`,
+//! `TcpListener`, `UdpSocket`, `OwnedFd`, `BorrowedFd` and stdio handles
+//! implement this module's [`AsFd`], so this crate's calls take them as
+//! they are; [`OwnedFd`] converts to and from std's, and std's
+//! `BorrowedFd` to [`BorrowedFd`], with `From` (not back: std's cannot
+//! hold -1, which this one can). std's own `try_clone` is `Unsupported`
+//! there, as preview 1 has no dup: [`crate::io::dup`] is one.
 
 use std::fmt;
 use std::io;
@@ -11,8 +19,8 @@ use std::mem::ManuallyDrop;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
+use crate::sys::descriptors;
 
 /// A raw descriptor number in vfd's table, as C's `int fd`.
 ///
@@ -455,4 +463,69 @@ impl IntoRawFd for OwnedFd {
     fn into_raw_fd(self) -> RawFd {
         ManuallyDrop::new(self).fd
     }
+}
+
+/// std's descriptors are vfd's on wasm32-wasip1: preview 1's numbers are
+/// the table's.
+#[cfg(all(target_os = "wasi", target_env = "p1"))]
+mod std_fds {
+    use std::os::fd as std_fd;
+    use std::os::fd::{AsRawFd as _, FromRawFd as _, IntoRawFd as _};
+
+    use super::{AsFd, BorrowedFd, OwnedFd};
+
+    impl From<std_fd::OwnedFd> for OwnedFd {
+        #[inline]
+        fn from(fd: std_fd::OwnedFd) -> Self {
+            Self {
+                fd: fd.into_raw_fd(),
+            }
+        }
+    }
+
+    impl From<OwnedFd> for std_fd::OwnedFd {
+        #[inline]
+        fn from(fd: OwnedFd) -> Self {
+            use super::IntoRawFd as _;
+            // SAFETY: `fd` was open and owned by `fd` alone, which gives
+            // it up here.
+            unsafe { std_fd::OwnedFd::from_raw_fd(fd.into_raw_fd()) }
+        }
+    }
+
+    impl<'fd> From<std_fd::BorrowedFd<'fd>> for BorrowedFd<'fd> {
+        #[inline]
+        fn from(fd: std_fd::BorrowedFd<'fd>) -> Self {
+            // SAFETY: std's borrow keeps the number open for `'fd`.
+            unsafe { BorrowedFd::borrow_raw(fd.as_raw_fd()) }
+        }
+    }
+
+    /// vfd's [`AsFd`] for std types that hold a descriptor, through
+    /// std's own `AsFd`.
+    macro_rules! std_as_fd {
+        ($($ty:ty),* $(,)?) => {$(
+            impl AsFd for $ty {
+                #[inline]
+                fn as_fd(&self) -> BorrowedFd<'_> {
+                    std_fd::AsFd::as_fd(self).into()
+                }
+            }
+        )*};
+    }
+
+    std_as_fd!(
+        std_fd::OwnedFd,
+        std_fd::BorrowedFd<'_>,
+        std::fs::File,
+        std::net::TcpStream,
+        std::net::TcpListener,
+        std::net::UdpSocket,
+        std::io::Stdin,
+        std::io::StdinLock<'_>,
+        std::io::Stdout,
+        std::io::StdoutLock<'_>,
+        std::io::Stderr,
+        std::io::StderrLock<'_>,
+    );
 }

@@ -9,6 +9,11 @@
 //! unrelated file. Rust code should prefer [`OwnedFd`](crate::fd::OwnedFd)
 //! and [`BorrowedFd`](crate::fd::BorrowedFd), where the compiler rules such
 //! bugs out instead.
+//!
+//! wasm32-wasip2 only: a handle is a resource of the component model,
+//! which a wasm32-wasip1 core module cannot hold, and the host keeps
+//! its binding to the open description; nothing in the guest could stand
+//! in for that check.
 
 use std::fmt;
 use std::io::{self, Read, Seek, SeekFrom, Write};

@@ -7,12 +7,12 @@
 
 use std::io::{self, SeekFrom};
 
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
 use crate::fd::{
     AsFd, BorrowedFd, OwnedFd, RawFd, host_fd, owned_from_host, raw_from_host, to_host,
 };
-use crate::landing;
+use crate::sys;
+use crate::sys::descriptors;
 
 /// The access mode of an open description, from [`access_mode`].
 ///
@@ -36,8 +36,9 @@ pub use crate::bindings::vfd::posix::types::AccessMode;
 /// # }
 /// ```
 pub use crate::bindings::vfd::posix::types::FdFlags;
-/// The flags of `open(2)`, for the raw [`bindings`](crate::bindings);
-/// [`OpenOptions`](crate::fs::OpenOptions) builds them for you.
+/// The flags of `open(2)`, for [`fs::open`](crate::fs::open) and
+/// [`fs::openat`](crate::fs::openat); [`OpenOptions`](crate::fs::OpenOptions)
+/// builds them for you.
 ///
 /// ```no_run
 /// use vfd::io::OpenFlags;
@@ -56,8 +57,8 @@ pub use crate::bindings::vfd::posix::types::OpenFlags;
 /// # }
 /// ```
 pub use crate::bindings::vfd::posix::types::StatusFlags;
-/// The `whence` of `lseek(2)`, for the raw [`bindings`](crate::bindings);
-/// [`seek`] takes a [`SeekFrom`] instead.
+/// The `whence` of `lseek(2)`, as vfd's interface takes it; [`seek`]
+/// takes a [`SeekFrom`] instead.
 ///
 /// ```no_run
 /// use vfd::io::Whence;
@@ -85,7 +86,7 @@ pub use crate::bindings::vfd::posix::types::Whence;
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/read.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
 pub fn read(fd: impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
-    cvt(landing::read(host_fd(fd), buf))
+    cvt(sys::read(host_fd(fd), buf))
 }
 
 /// The most bytes one [`write`](fn@write) or [`pwrite`] hands to the host. A longer
@@ -172,7 +173,7 @@ pub fn write_all(fd: impl AsFd, mut buf: &[u8]) -> io::Result<()> {
 ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/pread.html)
 ///  - [Linux](https://man7.org/linux/man-pages/man2/pread.2.html)
 pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    cvt(landing::pread(host_fd(fd), buf, offset))
+    cvt(sys::pread(host_fd(fd), buf, offset))
 }
 
 /// `pwrite(fd, buf, offset)`—Writes to a descriptor at `offset`, without
@@ -581,14 +582,17 @@ pub(crate) fn seek_args(pos: SeekFrom) -> (i64, Whence) {
     }
 }
 
-/// The length to ask the host for: the WIT length is a `u32`, and asking
-/// for less than the buffer only makes the read short, which is allowed.
+/// The length to ask the host for: the WIT's and vfd's module's lengths
+/// are `u32`s, and asking for less than the buffer only makes the read
+/// short, which is allowed.
 pub(crate) fn clamp_len(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 /// Copies what the host read into the caller's buffer. Never more than
 /// `buf` holds, even if a faulty host sent more than it was asked for.
+/// (On wasm32-wasip1 every read lands in the caller's buffer itself.)
+#[cfg(not(all(target_os = "wasi", target_env = "p1")))]
 pub(crate) fn copy_into(data: &[u8], buf: &mut [u8]) -> usize {
     let n = data.len().min(buf.len());
     buf[..n].copy_from_slice(&data[..n]);

@@ -7,10 +7,10 @@
 
 use std::io;
 
-use crate::bindings::vfd::posix::pipes;
 use crate::errno::cvt;
 use crate::fd::{OwnedFd, owned_from_host};
 use crate::io::{FdFlags, StatusFlags};
+use crate::sys::pipes;
 
 /// `pipe()`—Creates a pipe, returning its read end and its write end.
 ///

@@ -8,9 +8,9 @@
 use std::io;
 use std::time::Duration;
 
-use crate::bindings::vfd::posix::poll::{self as host, Events, Revents};
 use crate::errno::cvt;
 use crate::fd::{AsFd, AsRawFd, BorrowedFd};
+use crate::sys::poll::{self as host, Events, Revents};
 
 wit_bindgen::rt::bitflags::bitflags! {
     /// The `events` and `revents` bits of `struct pollfd`, with Linux's

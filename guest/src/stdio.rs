@@ -2,15 +2,21 @@
 //! and the `print!` family writing to them.
 //!
 //! These are vfd's numbers 0, 1 and 2. Redirecting them (say
-//! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes; std's own
-//! `println!` keeps writing to WASI's stdout, which vfd never touches.
+//! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes. On wasm32-wasip2
+//! std's own `println!` keeps writing to WASI's stdout, which vfd never
+//! touches. On wasm32-wasip1 std's stdin, stdout and stderr are these
+//! numbers: after `dup2_stdout(file)` std's `println!` writes into the
+//! file too, and after `dup2_stdin(pipe)` `std::io::stdin()` reads the
+//! pipe. std keeps an unfinished line of stdout, and what it read ahead
+//! of stdin, in buffers of its own: flush std's stdout before moving fd
+//! 1, and move fd 0 before std reads stdin.
 
 use std::fmt;
 use std::io;
 
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
 use crate::fd::{AsFd, BorrowedFd, host_fd};
+use crate::sys::descriptors;
 
 /// `STDIN_FILENO`—Returns a borrow of vfd's descriptor 0.
 ///

@@ -16,6 +16,7 @@ mod net;
 mod p1;
 mod p1_diff;
 mod p1_posix;
+mod p1_std_vfd;
 mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;

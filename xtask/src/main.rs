@@ -14,10 +14,11 @@ use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-wasip2";
 const GUEST_PACKAGES: [&str; 4] = ["vfd", "vfd-examples", "vfd-test-guests", "vfd-layer"];
-/// WASI preview 1: plain std programs that vfd runs as core modules (the
-/// end-to-end tests build them).
+/// WASI preview 1: the guest library's build for core modules, and the
+/// std programs that vfd runs as core modules (the end-to-end tests build
+/// them).
 const P1_TARGET: &str = "wasm32-wasip1";
-const P1_GUEST_PACKAGES: [&str; 1] = ["vfd-p1-guests"];
+const P1_GUEST_PACKAGES: [&str; 2] = ["vfd", "vfd-p1-guests"];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -159,22 +160,16 @@ fn test() -> Result<()> {
             "vfd-host",
         ]),
     )?;
-    run(
-        "rustdoc, warnings denied (vfd, for wasm32-wasip2)",
-        cargo()
-            .env("RUSTDOCFLAGS", "-D warnings")
-            .args([
-                "doc",
-                "--no-deps",
-                "--lib",
-                "-p",
-                "vfd",
-                "--target",
-                WASM_TARGET,
-            ])
-            .arg("--target-dir")
-            .arg(wasm_target_dir()),
-    )?;
+    for target in [WASM_TARGET, P1_TARGET] {
+        run(
+            &format!("rustdoc, warnings denied (vfd, for {target})"),
+            cargo()
+                .env("RUSTDOCFLAGS", "-D warnings")
+                .args(["doc", "--no-deps", "--lib", "-p", "vfd", "--target", target])
+                .arg("--target-dir")
+                .arg(wasm_target_dir()),
+        )?;
+    }
     build_guests()?;
     let wasmtime = tools::wasmtime_cli()?;
     // One feature set for every step, so nothing is built twice: the

@@ -13,10 +13,10 @@ use std::num::NonZeroU64;
 use std::path::Path;
 
 use super::{Metadata, path_str};
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
 use crate::fd::{AT_FDCWD, AsFd, BorrowedFd, OwnedFd, host_fd, owned_from_host};
 use crate::io::OpenFlags;
+use crate::sys::descriptors;
 
 /// `AT_FDCWD`—The directory argument of [`openat`] that stands for the
 /// current directory, as `rustix::fs::CWD`.

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::vec;
 
 use super::{FileType, Metadata, OpenOptions, symlink_metadata};
-use crate::bindings::vfd::posix::{descriptors, types};
+use crate::bindings::vfd::posix::types;
 use crate::errno::cvt;
 use crate::fd::host_fd;
+use crate::sys::descriptors;
 
 /// `opendir(path)` and `readdir`—Returns an iterator over the entries of a
 /// directory, without `.` and `..`.

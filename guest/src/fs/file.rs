@@ -3,9 +3,9 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::{Metadata, OpenOptions};
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
 use crate::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd, host_fd};
+use crate::sys::descriptors;
 
 /// An open file in vfd's table, as `std::fs::File`.
 ///

@@ -6,9 +6,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{AtFlags, CWD, path_str};
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
 use crate::fd::{AsFd, host_fd};
+use crate::sys::descriptors;
 
 /// `symlinkat(target, dir, path)`—Creates `path`, relative to `dir`, as a
 /// symlink holding `target`, which is stored as it is, not looked up.

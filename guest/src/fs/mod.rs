@@ -4,6 +4,14 @@
 //! relative ones through vfd's current directory (see [`crate::env`]).
 //! Paths must be UTF-8; any other path is `InvalidInput`.
 //!
+//! On wasm32-wasip1 a path goes through wasi-libc first, as std's do: an
+//! absolute one to the preopened directory (the mount) that holds it, a
+//! relative one through the current directory std shares. What preview 1
+//! cannot carry differs from wasm32-wasip2: a pipe's [`FileType`] is
+//! unknown (preview 1 has no type for it), and a time before 1970 is read
+//! wrong and cannot be set (`EOVERFLOW`), as preview 1's timestamps are
+//! unsigned.
+//!
 //! Next to std's types are the descriptor-level calls of `rustix::fs`
 //! ([`open`], [`openat`], [`fstat`], [`ftruncate`], [`fadvise`],
 //! [`fallocate`], [`futimens`], [`mkdirat`], [`unlinkat`], [`renameat`],
@@ -34,10 +42,10 @@ pub use open_options::OpenOptions;
 pub use times::{FileTimes, Timespec, Timestamps, UTIME_NOW, UTIME_OMIT, futimens, utimensat};
 pub use tree::{copy, create_dir_all, exists, remove_dir_all};
 
-use crate::bindings::vfd::posix::descriptors;
 use crate::bindings::vfd::posix::types::Errno;
 use crate::errno::{cvt, to_io};
 use crate::fd::HOST_AT_FDCWD;
+use crate::sys::descriptors;
 
 /// Linux's `PATH_MAX`, counting the terminating NUL, as the host applies
 /// it (`vfd_host::PATH_MAX`).

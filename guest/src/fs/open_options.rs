@@ -2,10 +2,10 @@ use std::io;
 use std::path::Path;
 
 use super::{File, path_str};
-use crate::bindings::vfd::posix::descriptors;
 use crate::errno::cvt;
 use crate::fd::owned_from_host;
 use crate::io::OpenFlags;
+use crate::sys::descriptors;
 
 /// Options and flags for opening a file, as `std::fs::OpenOptions`, with
 /// the Unix flags std keeps in `OpenOptionsExt` as plain methods.

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use super::{AtFlags, File, path_str};
-use crate::bindings::vfd::posix::descriptors;
 use crate::bindings::vfd::posix::types::{NewTimestamp, Timestamp};
 use crate::errno::cvt;
 use crate::fd::{AsFd, host_fd};
+use crate::sys::descriptors;
 
 /// `UTIME_NOW`—As a [`Timespec`]'s `tv_nsec`: set the time to now.
 pub const UTIME_NOW: i64 = (1 << 30) - 1;

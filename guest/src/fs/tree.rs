@@ -9,10 +9,11 @@ use super::{
     AtFlags, File, OpenOptions, create_dir, metadata, open, openat, remove_dir, remove_file,
     statat, symlink_metadata, unlinkat,
 };
-use crate::bindings::vfd::posix::{descriptors, types};
+use crate::bindings::vfd::posix::types;
 use crate::errno::cvt;
 use crate::fd::{AsFd, BorrowedFd, host_fd};
 use crate::io::OpenFlags;
+use crate::sys::descriptors;
 
 /// How much [`copy`] moves per read and write: large enough that the
 /// per-call cost disappears next to the bytes, small next to the host's

@@ -53,10 +53,10 @@ pub use tcp::{Incoming, TcpListener, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::UnixStream;
 
-use crate::bindings::vfd::posix::sockets::{self, ShutdownHow};
 use crate::errno::cvt;
 use crate::fd::{BorrowedFd, host_fd};
 use crate::io::StatusFlags;
+use crate::sys::sockets::{self, ShutdownHow};
 
 /// `fcntl(fd, F_SETFL, flags ± O_NONBLOCK)`: the status flags are shared by
 /// every duplicate, and the others (`append`) are kept as they are.

@@ -4,10 +4,10 @@ use std::iter::FusedIterator;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 
 use super::{addr, fd_wrapper, stream_io};
-use crate::bindings::vfd::posix::sockets;
 use crate::errno::cvt;
 use crate::fd::{AsFd, AsRawFd, OwnedFd, host_fd, owned_from_host};
 use crate::io::{FdFlags, StatusFlags};
+use crate::sys::sockets;
 
 /// The `backlog` of `listen(2)` that [`TcpListener::bind`] asks for, as
 /// std does.

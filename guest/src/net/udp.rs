@@ -3,11 +3,11 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 
 use super::{addr, fd_wrapper};
-use crate::bindings::vfd::posix::sockets;
 use crate::bindings::vfd::posix::types::Errno;
 use crate::errno::{cvt, to_io};
 use crate::fd::{AsFd, AsRawFd, OwnedFd, host_fd, owned_from_host};
-use crate::io::{FdFlags, StatusFlags, clamp_len, copy_into, written};
+use crate::io::{FdFlags, StatusFlags, written};
+use crate::sys::sockets;
 
 /// The largest UDP datagram: its length field is 16 bits, so no larger
 /// one can be sent on any address family (`EMSGSIZE`).
@@ -122,9 +122,8 @@ impl UdpSocket {
     ///  - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/recvfrom.html)
     ///  - [Linux](https://man7.org/linux/man-pages/man2/recvfrom.2.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        let (data, from) = cvt(sockets::recv_from(host_fd(self), clamp_len(buf.len())))?;
-        let from = addr::from_host(&from)?;
-        Ok((copy_into(&data, buf), from))
+        let (n, from) = cvt(crate::sys::recv_from(host_fd(self), buf))?;
+        Ok((n, addr::from_host(&from)?))
     }
 
     /// `getsockname(fd)`—Returns the address the socket is bound to.

@@ -3,11 +3,11 @@ use std::io;
 use std::net::Shutdown;
 
 use super::{fd_wrapper, stream_io};
-use crate::bindings::vfd::posix::pipes;
 use crate::errno::cvt;
 use crate::fd::{AsFd, AsRawFd, OwnedFd};
 use crate::io::{FdFlags, StatusFlags};
 use crate::pipe::owned_pair;
+use crate::sys::pipes;
 
 /// A Unix stream socket, as `std::os::unix::net::UnixStream`.
 ///
