@@ -18,7 +18,7 @@
 //! An embedder's own subscriber (a log file, OpenTelemetry) gets them as
 //! they are; `vfd run --trace` prints them as
 //! `open-at(AT_FDCWD, "/data/a", O_RDONLY) = 3 <4.1us>`. With no subscriber
-//! interested, a call pays one check of a static (see [`enabled`]).
+//! interested, a call pays one check of a static.
 //!
 //! # References
 //!  - [strace(1)](https://man7.org/linux/man-pages/man1/strace.1.html)
