@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,7 @@ uint16_t vfd_recv_from(uint32_t fd, void *buf, uint32_t len, uint32_t *received,
 VFD_IMPORT(shutdown) uint16_t vfd_shutdown(uint32_t fd, uint32_t how);
 VFD_IMPORT(local_address) uint16_t vfd_local_address(uint32_t fd, char *addr, uint32_t cap, uint32_t *addr_len);
 VFD_IMPORT(peer_address) uint16_t vfd_peer_address(uint32_t fd, char *addr, uint32_t cap, uint32_t *addr_len);
+VFD_IMPORT(poll) uint16_t vfd_poll(void *fds, uint32_t nfds, int32_t timeout_ms, uint32_t *ready);
 VFD_IMPORT(set_nodelay) uint16_t vfd_set_nodelay(uint32_t fd, uint32_t on);
 VFD_IMPORT(get_nodelay) uint16_t vfd_get_nodelay(uint32_t fd, uint32_t *on);
 VFD_IMPORT(set_reuseaddr) uint16_t vfd_set_reuseaddr(uint32_t fd, uint32_t on);
@@ -152,6 +154,69 @@ static int status_of(uint32_t fd) {
     if (status & VFD_NONBLOCK)
         flags |= O_NONBLOCK;
     return flags;
+}
+
+/* One entry of vfd's poll: struct pollfd's layout with vfd's event bits. */
+struct vfd_pollfd {
+    uint32_t fd;
+    uint16_t events;  /* bit 0 readable, bit 1 writable */
+    uint16_t revents; /* and bit 2 hang-up, bit 3 error, bit 4 invalid */
+};
+
+/* The entries a poll translates on the stack; more are allocated. */
+#define POLL_ON_STACK 16
+
+/* poll(2) with Linux's meaning (POLLHUP when the peer or every writer is
+ * gone, POLLERR, POLLNVAL for a number that is not open), through vfd's
+ * poll rather than preview 1's poll_oneoff, which has no hang-up or
+ * invalid-number events. A negative fd is skipped, as Linux skips it. */
+int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
+    struct vfd_pollfd on_stack[POLL_ON_STACK];
+    struct vfd_pollfd *entries = on_stack;
+    if (nfds > POLL_ON_STACK) {
+        /* vfd refuses more entries than its table has (EINVAL), as Linux
+         * refuses more than RLIMIT_NOFILE: only sizes it may take are
+         * allocated. */
+        if (nfds > 1u << 20)
+            return result(EINVAL, 0);
+        entries = calloc(nfds, sizeof *entries);
+        if (entries == NULL)
+            return result(ENOMEM, 0);
+    }
+    for (nfds_t i = 0; i < nfds; i++) {
+        short asked = fds[i].events;
+        /* A negative fd becomes one no table holds: vfd reports it
+         * invalid, and it is given no revents below. */
+        entries[i].fd = fds[i].fd < 0 ? UINT32_MAX : (uint32_t)fds[i].fd;
+        entries[i].events = (uint16_t)(((asked & (POLLIN | POLLRDNORM)) ? 1 : 0) |
+                                       ((asked & (POLLOUT | POLLWRNORM)) ? 2 : 0));
+        entries[i].revents = 0;
+    }
+    uint32_t ready = 0;
+    uint16_t error = vfd_poll(entries, (uint32_t)nfds, timeout, &ready);
+    for (nfds_t i = 0; !error && i < nfds; i++) {
+        uint16_t got = entries[i].revents;
+        short asked = fds[i].events;
+        short revents = 0;
+        if (fds[i].fd >= 0) {
+            if (got & 1)
+                revents |= asked & (POLLIN | POLLRDNORM);
+            if (got & 2)
+                revents |= asked & (POLLOUT | POLLWRNORM);
+            if (got & 4)
+                revents |= POLLHUP;
+            if (got & 8)
+                revents |= POLLERR;
+            if (got & 16)
+                revents |= POLLNVAL;
+        } else if (got != 0) {
+            ready--;
+        }
+        fds[i].revents = revents;
+    }
+    if (entries != on_stack)
+        free(entries);
+    return result(error, (int)ready);
 }
 
 int fcntl(int fd, int cmd, ...) {

@@ -18,10 +18,12 @@
  * Under WASI the calls are vfd's import module `vfd` (its ABI is in
  * vfd_host::p1::VFD_MODULE), which `vfd run` and vfd_host::p1 provide; a
  * runtime without vfd refuses to instantiate a program that uses them.
- * vfd.c replaces wasi-libc's fcntl, accept, accept4, shutdown and
+ * vfd.c replaces wasi-libc's fcntl, poll, accept, accept4, shutdown and
  * getsockopt (the linker then takes none of wasi-libc's copies); send,
- * recv, read, write, close, poll and fstat stay wasi-libc's, which reach
- * the same table through preview 1.
+ * recv, read, write, close and fstat stay wasi-libc's, which reach the
+ * same table through preview 1. poll is vfd's poll(2): POLLHUP, POLLERR
+ * and POLLNVAL as Linux reports them, which preview 1's poll_oneoff
+ * cannot say.
  *
  * What differs from Linux, descriptors: wasi-libc defines O_CLOEXEC as 0
  * (WASI has no exec), so dup3 and pipe2 cannot ask for close-on-exec with

@@ -130,7 +130,7 @@ fn script(rng: &mut Rng, vfd: bool) -> String {
     lines.push(format!("open file.txt {}", open_flags(rng)));
     for _ in 0..rng.below(30) {
         let fd = rng.pick(FDS);
-        let line = match rng.below(if vfd { 22 } else { 19 }) {
+        let line = match rng.below(if vfd { 23 } else { 19 }) {
             0..=2 => format!("open {} {}", rng.pick(PATHS), open_flags(rng)),
             3 => format!("close {}", rng.pick(MOVABLE_FDS)),
             4 => format!("read {fd} {}", rng.below(20)),
@@ -189,6 +189,7 @@ fn script(rng: &mut Rng, vfd: bool) -> String {
                 0 => format!("getfd {fd}"),
                 _ => format!("setfd {fd} {}", rng.below(2)),
             },
+            21 => format!("poll {fd} {}", rng.pick(&["IN", "OUT", "INOUT", "NONE"])),
             _ => rng.pick(&["pipe", "socketpair"]).to_owned(),
         };
         lines.push(line);

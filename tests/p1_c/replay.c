@@ -22,6 +22,7 @@
  * vfd's import module provides:
  *   dup FD | dup2 FD TO | dup3 FD TO | dupfd FD MIN | dupfd_cloexec FD MIN
  *   getfd FD | setfd FD 0|1 | pipe | socketpair   (both made non-blocking)
+ *   poll FD IN|OUT|INOUT|NONE   poll(2) of one entry, timeout 0
  * A read or write that would wait for ever (a blocking pipe or socket
  * with nothing to read or no room) is not made: it prints "wouldblock".
  * After each call it prints the offset and status flags of every open
@@ -235,6 +236,29 @@ static void show_pair(int r, const int fds[2]) {
 }
 #endif
 
+#ifdef VFD_H
+/* poll(2) of one entry with no wait, and the events it reports. */
+static void show_poll(int fd, const char *asked) {
+    short events = strcmp(asked, "IN") == 0      ? POLLIN
+                   : strcmp(asked, "OUT") == 0   ? POLLOUT
+                   : strcmp(asked, "INOUT") == 0 ? POLLIN | POLLOUT
+                                                 : 0;
+    struct pollfd p = {.fd = fd, .events = events};
+    int r = poll(&p, 1, 0);
+    if (r >= 0) {
+        static const struct {
+            short bit;
+            const char *name;
+        } names[] = {{POLLIN, "IN"}, {POLLOUT, "OUT"}, {POLLHUP, "HUP"}, {POLLERR, "ERR"}, {POLLNVAL, "NVAL"}};
+        printf(" revents");
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (p.revents & names[i].bit)
+                printf(" %s", names[i].name);
+    }
+    result(r);
+}
+#endif
+
 static void state(void) {
     printf("  state:");
     for (int fd = DIRFD + 1; fd <= MAX_FD; fd++) {
@@ -360,6 +384,8 @@ static void call(char *line) {
     } else if (strcmp(op, "socketpair") == 0) {
         int fds[2];
         show_pair(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), fds);
+    } else if (strcmp(op, "poll") == 0) {
+        show_poll(atoi(a), b);
 #endif
     } else {
         printf(" = unknown call\n");
