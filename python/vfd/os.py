@@ -7,12 +7,22 @@ and path errors carry the file name. As in CPython (PEP 446), new
 descriptors are non-inheritable: ``open``, ``dup`` and ``pipe`` set
 close-on-exec; ``dup2`` clears it unless ``inheritable=False``.
 
-The ``O_*`` flags have Linux's values, the model vfd follows.
+Besides the descriptor calls: ``fdopen`` (``vfd.open`` over a number),
+``stat``/``lstat``, ``listdir`` and ``scandir`` over vfd's mounts, and
+``readv``/``writev``.
+
+The ``O_*`` flags have Linux's values, the model vfd follows. vfd's
+``stat`` reports a file's type, size, inode, link count and times: the
+permission bits, owner, device and block size are not in its WIT, so a
+``stat_result`` has 0 there (``st_blksize`` is None).
 """
 
 import errno as _errno
+import io as _stdio
+import operator as _operator
 import os as _host_os
 import stat as _stat
+import warnings as _warnings
 
 from componentize_py_types import Err as _Err
 from wit_world.imports import descriptors as _d
@@ -27,7 +37,8 @@ __all__ = [
     "closerange", "dup", "dup2", "pipe", "pipe2", "fstat", "ftruncate",
     "fsync", "isatty", "get_blocking", "set_blocking", "get_inheritable",
     "set_inheritable", "mkdir", "unlink", "remove", "rmdir", "rename",
-    "getcwd", "chdir", "strerror",
+    "getcwd", "chdir", "strerror", "fdopen", "stat", "lstat", "listdir",
+    "scandir", "DirEntry", "readv", "writev",
 ]
 
 # Linux's values.
@@ -51,6 +62,10 @@ SEEK_END = 2
 # vfd's `AT_FDCWD`, as the WIT takes it (an unsigned number).
 _AT_FDCWD = 4294967196
 
+# Linux's cap on one read(2) (MAX_RW_COUNT): larger counts are valid and
+# read at most this; the WIT's `u32` could not carry them anyway.
+_MAX_RW = 0x7FFFF000
+
 _OPEN_FLAGS = (
     (O_CREAT, _t.OpenFlags.CREATE),
     (O_EXCL, _t.OpenFlags.EXCLUSIVE),
@@ -72,6 +87,8 @@ _FILE_MODES = {
     _t.FileType.PIPE: _stat.S_IFIFO,
     _t.FileType.SOCKET_STREAM: _stat.S_IFSOCK,
     _t.FileType.SOCKET_DGRAM: _stat.S_IFSOCK,
+    _t.FileType.CHARACTER_DEVICE: _stat.S_IFCHR,
+    _t.FileType.BLOCK_DEVICE: _stat.S_IFBLK,
 }
 
 
@@ -100,11 +117,14 @@ def _call(function, *args, filenames=()):
 
 def _fd(fd):
     """A descriptor argument: an int, as CPython requires (a negative one
-    is EBADF there too)."""
+    is EBADF there too; one beyond C's ``int`` is CPython's OverflowError,
+    where the bindings would trap)."""
     if not isinstance(fd, int):
         raise TypeError(f"an integer is required (got type {type(fd).__name__})")
     if fd < 0:
         raise OSError(_errno.EBADF, strerror(_errno.EBADF))
+    if fd > 0x7FFFFFFF:
+        raise OverflowError("Python int too large to convert to C int")
     return fd
 
 
@@ -112,8 +132,43 @@ def _dir(dir_fd):
     return _AT_FDCWD if dir_fd is None else _fd(dir_fd)
 
 
+def _offset(value):
+    """An ``off_t`` argument, as CPython converts it (``__index__``; out
+    of range is OverflowError, where the bindings would trap)."""
+    value = _operator.index(value)
+    if not -(2**63) <= value < 2**63:
+        raise OverflowError("Python int too large to convert to C long")
+    return value
+
+
+def _unsigned_offset(value):
+    """An offset or length the WIT takes as ``u64``: a negative one is
+    Linux's EINVAL."""
+    value = _offset(value)
+    if value < 0:
+        raise OSError(_errno.EINVAL, strerror(_errno.EINVAL))
+    return value
+
+
+def _bytes(data):
+    """A bytes-like argument as the bytes the bindings require (they take
+    nothing else): TypeError for anything else, as CPython's."""
+    if type(data) is bytes:
+        return data
+    try:
+        with memoryview(data) as view:
+            return view.tobytes()
+    except TypeError:
+        raise TypeError(f"a bytes-like object is required, not '{type(data).__name__}'") from None
+
+
 def _path(path):
-    return _host_os.fsdecode(path)
+    """A path argument as the WIT's string. A NUL inside is CPython's
+    ValueError: C paths end there, and vfd's host would answer EINVAL."""
+    name = _host_os.fsdecode(path)
+    if "\0" in name:
+        raise ValueError("embedded null byte")
+    return name
 
 
 def open(path, flags, mode=0o777, *, dir_fd=None):
@@ -140,24 +195,24 @@ def read(fd, n):
     """``os.read``: at most ``n`` bytes; ``b''`` at end of file."""
     if n < 0:
         raise ValueError("negative count")
-    return _call(_d.read, _fd(fd), n)
+    return _call(_d.read, _fd(fd), min(n, _MAX_RW))
 
 
 def write(fd, data):
     """``os.write``: how many bytes of ``data`` were written."""
-    return _call(_d.write, _fd(fd), bytes(data))
+    return _call(_d.write, _fd(fd), _bytes(data))
 
 
 def pread(fd, n, offset):
     """``os.pread``."""
     if n < 0:
         raise ValueError("negative count")
-    return _call(_d.pread, _fd(fd), n, offset)
+    return _call(_d.pread, _fd(fd), min(n, _MAX_RW), _unsigned_offset(offset))
 
 
 def pwrite(fd, data, offset):
     """``os.pwrite``."""
-    return _call(_d.pwrite, _fd(fd), bytes(data), offset)
+    return _call(_d.pwrite, _fd(fd), _bytes(data), _unsigned_offset(offset))
 
 
 def lseek(fd, pos, how):
@@ -165,7 +220,7 @@ def lseek(fd, pos, how):
     whence = _WHENCE.get(how)
     if whence is None:
         raise OSError(_errno.EINVAL, strerror(_errno.EINVAL))
-    return _call(_d.seek, _fd(fd), pos, whence)
+    return _call(_d.seek, _fd(fd), _offset(pos), whence)
 
 
 def close(fd):
@@ -211,9 +266,8 @@ def pipe2(flags):
     return _call(_pipes.pipe, fd_flags, status)
 
 
-def fstat(fd):
-    """``os.fstat``: an ``os.stat_result``."""
-    st = _call(_d.stat, _fd(fd))
+def _stat_result(st):
+    """An ``os.stat_result`` from the WIT's ``file-stat``."""
     mode = _FILE_MODES.get(st.file_type, 0)
 
     def seconds(t):
@@ -232,9 +286,14 @@ def fstat(fd):
     )
 
 
+def fstat(fd):
+    """``os.fstat``: an ``os.stat_result``."""
+    return _stat_result(_call(_d.stat, _fd(fd)))
+
+
 def ftruncate(fd, length):
     """``os.ftruncate``."""
-    _call(_d.truncate, _fd(fd), length)
+    _call(_d.truncate, _fd(fd), _unsigned_offset(length))
 
 
 def fsync(fd):
@@ -246,8 +305,10 @@ def fsync(fd):
 
 def isatty(fd):
     """``os.isatty``: False for a number that is not open, as CPython."""
+    if isinstance(fd, int) and fd < 0:
+        return False
     try:
-        return _d.is_terminal(fd)
+        return _d.is_terminal(_fd(fd))
     except _Err:
         return False
 
@@ -316,3 +377,239 @@ def getcwd():
 def chdir(path):
     """``os.chdir``."""
     _call(_d.chdir, _path(path), filenames=(path,))
+
+
+def fdopen(fd, mode="r", buffering=-1, encoding=None, *args, **kwargs):
+    """``os.fdopen``: ``vfd.open`` over the descriptor ``fd``."""
+    if not isinstance(fd, int):
+        raise TypeError("invalid fd type (%s, expected integer)" % type(fd))
+    from .io import open as vfd_open  # vfd.io imports this module
+
+    if "b" not in mode:
+        encoding = _stdio.text_encoding(encoding)
+    return vfd_open(fd, mode, buffering, encoding, *args, **kwargs)
+
+
+def _path_or_fd(function, path, kinds):
+    """CPython's TypeError for a ``path`` that is none of ``kinds``."""
+    if not isinstance(path, (str, bytes, int)) and not hasattr(type(path), "__fspath__"):
+        name = type(path).__name__
+        raise TypeError(f"{function}: path should be {kinds}, not {name}")
+    return path
+
+
+def stat(path, *, dir_fd=None, follow_symlinks=True):
+    """``os.stat``: ``path`` may be a descriptor, as in CPython (then it
+    is ``fstat``)."""
+    _path_or_fd("stat", path, "string, bytes, os.PathLike or integer")
+    if isinstance(path, int):
+        if dir_fd is not None:
+            raise ValueError("stat: can't specify dir_fd without matching path")
+        if not follow_symlinks:
+            raise ValueError("stat: cannot use fd and follow_symlinks together")
+        return fstat(path)
+    st = _call(
+        _d.stat_at, _dir(dir_fd), _path(path), bool(follow_symlinks), filenames=(path,)
+    )
+    return _stat_result(st)
+
+
+def lstat(path, *, dir_fd=None):
+    """``os.lstat``: a final symlink is reported itself."""
+    if isinstance(path, int):
+        raise TypeError("lstat: path should be string, bytes or os.PathLike, not int")
+    return stat(path, dir_fd=dir_fd, follow_symlinks=False)
+
+
+def _read_dir(path):
+    """The WIT's entries of the directory ``path`` (a path or a
+    descriptor, which is left open)."""
+    if isinstance(path, int):
+        return _call(_d.read_dir, _fd(path))
+    flags = _t.OpenFlags.READ | _t.OpenFlags.DIRECTORY | _t.OpenFlags.CLOEXEC
+    fd = _call(_d.open_at, _AT_FDCWD, _path(path), flags, filenames=(path,))
+    try:
+        return _call(_d.read_dir, fd, filenames=(path,))
+    finally:
+        _d.close(fd)
+
+
+def listdir(path=None):
+    """``os.listdir``: the names in the directory ``path`` (a path, or an
+    open directory descriptor), without ``.`` and ``..``, in the host's
+    order (CPython's is unspecified too). Bytes for a bytes path."""
+    if path is None:
+        path = "."
+    _path_or_fd("listdir", path, "string, bytes, os.PathLike, integer or None")
+    names = [entry.name for entry in _read_dir(path)]
+    if not isinstance(path, int) and isinstance(_host_os.fspath(path), bytes):
+        names = [_host_os.fsencode(name) for name in names]
+    return names
+
+
+class DirEntry:
+    """``os.DirEntry``: one entry that ``scandir`` yields.
+
+    ``name`` and ``path`` as CPython's (``path`` is ``name`` when the
+    directory was given as a descriptor). The entry's type comes with it,
+    so ``is_dir``/``is_file``/``is_symlink`` ask the host nothing unless
+    a symlink must be followed; ``stat`` asks once and keeps the answer.
+    vfd's ``read-dir`` gives no inode, so ``inode()`` is an ``lstat``
+    (CPython's comes free from readdir).
+    """
+
+    __slots__ = ("name", "path", "_dir", "_at", "_type", "_stat", "_lstat")
+
+    def __init__(self, name, path, dir_fd, at, file_type):
+        self.name = name
+        self.path = path
+        self._dir = dir_fd
+        self._at = at
+        self._type = file_type
+        self._stat = None
+        self._lstat = None
+
+    def __repr__(self):
+        return f"<DirEntry {self.name!r}>"
+
+    def __fspath__(self):
+        return self.path
+
+    def stat(self, *, follow_symlinks=True):
+        """``DirEntry.stat``: cached, as CPython's."""
+        if follow_symlinks and self.is_symlink():
+            if self._stat is None:
+                self._stat = self._ask(True)
+            return self._stat
+        if self._lstat is None:
+            self._lstat = self._ask(False)
+        return self._lstat
+
+    def _ask(self, follow):
+        st = _call(_d.stat_at, self._dir, self._at, follow, filenames=(self.path,))
+        return _stat_result(st)
+
+    def inode(self):
+        """``DirEntry.inode``."""
+        return self.stat(follow_symlinks=False).st_ino
+
+    def is_symlink(self):
+        """``DirEntry.is_symlink``."""
+        if self._type == _t.FileType.UNKNOWN:
+            return _stat.S_ISLNK(self.stat(follow_symlinks=False).st_mode)
+        return self._type == _t.FileType.SYMLINK
+
+    def _is(self, file_type, test, follow_symlinks):
+        if self._type == _t.FileType.UNKNOWN or (
+            follow_symlinks and self._type == _t.FileType.SYMLINK
+        ):
+            try:
+                return test(self.stat(follow_symlinks=follow_symlinks).st_mode)
+            except FileNotFoundError:
+                return False  # a broken symlink, as CPython answers
+        return self._type == file_type
+
+    def is_dir(self, *, follow_symlinks=True):
+        """``DirEntry.is_dir``."""
+        return self._is(_t.FileType.DIRECTORY, _stat.S_ISDIR, follow_symlinks)
+
+    def is_file(self, *, follow_symlinks=True):
+        """``DirEntry.is_file``."""
+        return self._is(_t.FileType.REGULAR_FILE, _stat.S_ISREG, follow_symlinks)
+
+    def is_junction(self):
+        """``DirEntry.is_junction``: never, off Windows."""
+        return False
+
+
+class _ScandirIterator:
+    """CPython's ``ScandirIterator``: an iterator and context manager.
+
+    vfd's ``read-dir`` returns the whole directory in one call and the
+    descriptor is closed at once, so this holds nothing; it still warns
+    ``unclosed scandir iterator`` when dropped neither exhausted nor
+    closed, as CPython does, so that a program run on vfd is right on
+    CPython too.
+    """
+
+    def __init__(self, entries):
+        self._entries = entries
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._entries is None:
+            raise StopIteration
+        try:
+            return next(self._entries)
+        except StopIteration:
+            self._entries = None
+            raise
+
+    def close(self):
+        self._entries = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if self._entries is not None:
+            _warnings.warn(
+                f"unclosed scandir iterator {self!r}", ResourceWarning, stacklevel=1, source=self
+            )
+
+
+def scandir(path=None):
+    """``os.scandir``: the entries of the directory ``path`` (a path or an
+    open directory descriptor) as ``DirEntry`` objects, in the host's
+    order."""
+    if path is None:
+        path = "."
+    _path_or_fd("scandir", path, "string, bytes, os.PathLike, integer or None")
+    if isinstance(path, int):
+        made = [DirEntry(e.name, e.name, path, e.name, e.file_type) for e in _read_dir(path)]
+        return _ScandirIterator(iter(made))
+    top = _host_os.fspath(path)
+    in_bytes = isinstance(top, bytes)
+    if not top.endswith(b"/" if in_bytes else "/"):
+        top += b"/" if in_bytes else "/"
+    made = []
+    for e in _read_dir(path):
+        name = _host_os.fsencode(e.name) if in_bytes else e.name
+        made.append(DirEntry(name, top + name, _AT_FDCWD, _path(top + name), e.file_type))
+    return _ScandirIterator(iter(made))
+
+
+def _sequence(buffers, what):
+    # CPython's PySequence_Check: indexable, and not a mapping.
+    if isinstance(buffers, dict) or not hasattr(type(buffers), "__getitem__"):
+        raise TypeError(f"{what}() arg 2 must be a sequence")
+    return buffers
+
+
+def readv(fd, buffers):
+    """``os.readv``: one read, spread over the writable ``buffers`` in
+    order; how many bytes were read. The read is one call, as readv(2):
+    the bindings return bytes, copied once into the buffers."""
+    views = [memoryview(b).cast("B") for b in _sequence(buffers, "readv")]
+    for view in views:
+        if view.readonly:
+            raise BufferError("Object is not writable.")
+    data = read(fd, sum(len(view) for view in views))
+    done = 0
+    with memoryview(data) as source:
+        for view in views:
+            n = min(len(view), len(data) - done)
+            view[:n] = source[done : done + n]
+            done += n
+    return len(data)
+
+
+def writev(fd, buffers):
+    """``os.writev``: the ``buffers`` in order, in one write, as
+    writev(2); how many bytes were written."""
+    return write(fd, b"".join(_sequence(buffers, "writev")))

@@ -21,5 +21,6 @@ mod pipes;
 #[path = "../common/plain.rs"]
 mod plain;
 mod python;
+mod python_examples;
 mod run_options;
 mod trace;

@@ -7,7 +7,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsFd;
 use std::process::{Child, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use wasmtime::component::Component;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 /// Every socket operation of these tests gives up after this long, so a
 /// broken host fails a test instead of hanging it.
@@ -63,13 +66,14 @@ const THREE_CLIENTS_LOG: &str = "client 1 connected\nclient 1: echoed 1 lines\n\
     client 2 connected\nclient 2: echoed 2 lines\n\
     client 3 connected\nclient 3: echoed 3 lines\n";
 
-/// Three clients in turn, each sending a few lines and reading them back.
-fn echo_three_clients(addr: &str) {
-    for client in 1..=3 {
+/// `clients` clients in turn, the n-th sending n lines (each ending with
+/// `tail`) and reading them back through the echo server at `addr`.
+pub fn echo_clients(addr: &str, clients: usize, tail: &str) {
+    for client in 1..=clients {
         let mut stream = TcpStream::connect(addr).unwrap();
         patient(&stream);
         let sent: String = (1..=client)
-            .map(|i| format!("client {client} line {i}\n"))
+            .map(|i| format!("client {client} line {i}{tail}\n"))
             .collect();
         stream.write_all(sent.as_bytes()).unwrap();
         stream.shutdown(Shutdown::Write).unwrap();
@@ -79,9 +83,9 @@ fn echo_three_clients(addr: &str) {
     }
 }
 
-/// [`echo_three_clients`], then the server's exit and the rest of its log.
+/// [`echo_clients`] for three, then the server's exit and the rest of its log.
 fn serve_three_clients(child: Child, addr: &str, mut out: BufReader<std::process::ChildStdout>) {
-    echo_three_clients(addr);
+    echo_clients(addr, 3, "");
     let status = finish(child);
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
@@ -110,20 +114,19 @@ fn echo_server_on_its_own_listener_with_allow_listen() {
     serve_three_clients(child, &addr, out);
 }
 
-/// The echo server composed with the wasm layer, under plain
+/// A server guest, composed and compiled, started in a thread under plain
 /// wasmtime-wasi with the network granted (`wasmtime run -S
-/// inherit-network`): its listener is a wasi:sockets socket.
-#[test]
-fn echo_server_composed_on_its_own_listener() {
+/// inherit-network`) and `args`: its thread, its stdout and the first line
+/// it printed (the address it listens on).
+pub fn start_composed_server(
+    component: Component,
+    name: &str,
+    args: &[&str],
+) -> (JoinHandle<wasmtime::Result<i32>>, MemoryOutputPipe, String) {
     let fixture = Fixture::new();
-    let (mut b, stdout, stderr) = composed_wasi(
-        &fixture,
-        "echo-server",
-        &["--listen", "127.0.0.1:0", "--clients", "3"],
-    );
+    let (mut b, stdout, stderr) = composed_wasi(&fixture, name, args);
     b.inherit_network();
     let wasi = b.build();
-    let component = composed("echo-server");
     let server = std::thread::spawn(move || run_plain(&component, wasi));
     let deadline = Instant::now() + PATIENCE;
     let first = loop {
@@ -133,16 +136,28 @@ fn echo_server_composed_on_its_own_listener() {
         }
         assert!(
             !server.is_finished() && Instant::now() < deadline,
-            "the composed echo server announced no address: {text:?}\nstderr: {}",
+            "the composed {name} announced no address: {text:?}\nstderr: {}",
             String::from_utf8_lossy(&stderr.contents())
         );
         std::thread::sleep(Duration::from_millis(10));
     };
+    (server, stdout, first)
+}
+
+/// The echo server composed with the wasm layer: its listener is a
+/// wasi:sockets socket.
+#[test]
+fn echo_server_composed_on_its_own_listener() {
+    let (server, stdout, first) = start_composed_server(
+        composed("echo-server"),
+        "echo-server",
+        &["--listen", "127.0.0.1:0", "--clients", "3"],
+    );
     let addr = first
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-    echo_three_clients(addr);
+    echo_clients(addr, 3, "");
     let status = server.join().unwrap().unwrap();
     let log = String::from_utf8_lossy(&stdout.contents()).into_owned();
     assert_eq!(status, 0, "{log}");

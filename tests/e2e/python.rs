@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The repository's root.
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// componentize-py and the app world's WIT folder, as `cargo xtask test`
 /// provides them; `None` (the test says it is skipped) under a plain
 /// `cargo test`, and a failure in CI.
-fn toolchain() -> Option<(PathBuf, PathBuf)> {
+pub fn toolchain() -> Option<(PathBuf, PathBuf)> {
     let tools = std::env::var_os("VFD_COMPONENTIZE_PY").zip(std::env::var_os("VFD_PYTHON_WIT"));
     if tools.is_none() {
         let why = "VFD_COMPONENTIZE_PY and VFD_PYTHON_WIT are not set (cargo xtask test sets them)";
@@ -24,14 +24,15 @@ fn toolchain() -> Option<(PathBuf, PathBuf)> {
     tools.map(|(c, w)| (PathBuf::from(c), PathBuf::from(w)))
 }
 
-/// The app in tests/python/NAME, built once per test build.
-fn build(name: &str, componentize_py: &Path, wit: &Path) -> PathBuf {
+/// The app in the folder `dir` of the repository, built as
+/// `python-NAME.wasm` in the tests' directory.
+pub fn build(dir: &str, name: &str, componentize_py: &Path, wit: &Path) -> PathBuf {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("python-{name}.wasm"));
     let status = Command::new(componentize_py)
         .arg("-d")
         .arg(wit)
         .args(["-w", "app", "componentize", "app", "-p"])
-        .arg(root().join("tests/python").join(name))
+        .arg(root().join(dir))
         .arg("-p")
         .arg(root().join("python"))
         .arg("-o")
@@ -47,12 +48,13 @@ fn vfd_os_tells_the_stories_as_cpython_does() {
     let Some((componentize_py, wit)) = toolchain() else {
         return;
     };
-    let app = build("stories", &componentize_py, &wit);
+    let app = build("tests/python/stories", "stories", &componentize_py, &wit);
     let fixture = Fixture::new();
     let under_vfd = vfd()
         .arg("run")
         .arg("--dir")
         .arg(format!("{}::/data", fixture.path("mnt").display()))
+        .arg("--allow-network")
         .arg(&app)
         .output()
         .unwrap();

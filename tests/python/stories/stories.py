@@ -2,21 +2,12 @@
 ``vfd.os`` inside a component under vfd, CPython's own ``os`` natively.
 The two runs must print the same lines (CPython is the oracle)."""
 
-import errno
+from tell import Teller
 
 
 def main(os, root):
-    def say(text):
-        os.write(1, (text + "\n").encode())
-
-    def failed(what, call, *args):
-        try:
-            call(*args)
-        except OSError as e:
-            name = errno.errorcode.get(e.errno, "?")
-            say(f"{what}: {type(e).__name__} {name} {e.filename!r}")
-        else:
-            say(f"{what}: no error")
+    teller = Teller(os)
+    say, failed = teller.say, teller.failed
 
     path = root + "/story.txt"
     # A shared offset: dup shares it, a second open does not.
