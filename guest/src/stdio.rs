@@ -2,12 +2,14 @@
 //! and the `print!` family writing to them.
 //!
 //! These are vfd's numbers 0, 1 and 2. Redirecting them (say
-//! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes. On wasm32-wasip2
-//! std's own `println!` keeps writing to WASI's stdout, which vfd never
-//! touches. On wasm32-wasip1 std's stdin, stdout and stderr are these
-//! numbers: after `dup2_stdout(file)` std's `println!` writes into the
-//! file too, and after `dup2_stdin(pipe)` `std::io::stdin()` reads the
-//! pipe. std keeps an unfinished line of stdout, and what it read ahead
+//! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes, and where std's
+//! own `println!` and `eprintln!` go: on wasm32-wasip1 std's stdio is
+//! these numbers, and on wasm32-wasip2 the host (`vfd run`, or
+//! `vfd_host::add_to_linker_with_wasi`) serves std's `wasi:cli` stdout and
+//! stderr from fd 1 and 2 (composed with the layer under another runtime,
+//! std's output still goes to that runtime's stdout). After
+//! `dup2_stdin(pipe)` on wasm32-wasip1, `std::io::stdin()` reads the pipe
+//! (on wasm32-wasip2 std's stdin is still `wasi:cli`'s). std keeps an unfinished line of stdout, and what it read ahead
 //! of stdin, in buffers of its own: flush std's stdout before moving fd
 //! 1, and move fd 0 before std reads stdin.
 

@@ -97,8 +97,7 @@ pub fn run_command_within(
     limits: &RunLimits,
 ) -> wasmtime::Result<i32> {
     let mut linker = Linker::<Limited>::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    crate::add_to_linker(&mut linker)?;
+    crate::add_to_linker_with_wasi(&mut linker)?;
     let mut store = store(engine, wasi, vfd, limits);
     // Armed first: instantiation runs the guest's start functions.
     let watchdog = limits.arm(&mut store)?;

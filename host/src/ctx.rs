@@ -27,6 +27,9 @@ pub struct VfdCtx {
     pub(crate) handles: ResourceTable,
     pub(crate) handle_count: usize,
     pub(crate) net: NetPolicy,
+    /// Whether the guest's `wasi:cli` stdout and stderr are fd 1 and 2
+    /// (see [`VfdCtxBuilder::wasi_stdio`]).
+    pub(crate) wasi_stdio: bool,
     host_stdio: HostStdioFlags,
 }
 
@@ -140,6 +143,7 @@ pub struct VfdCtxBuilder {
     dev_mode: bool,
     net: NetPolicy,
     preopen_mounts: bool,
+    wasi_stdio: bool,
     built: bool,
 }
 
@@ -154,6 +158,7 @@ impl Default for VfdCtxBuilder {
             dev_mode: false,
             net: NetPolicy::default(),
             preopen_mounts: false,
+            wasi_stdio: true,
             built: false,
         }
     }
@@ -310,6 +315,20 @@ impl VfdCtxBuilder {
         self
     }
 
+    /// Whether the guest's `wasi:cli` stdout and stderr are its fd 1 and
+    /// 2, as on Linux, where a process has one table: on (the default), a
+    /// component's `println!`, `eprintln!` and panic messages go where fd 1
+    /// and 2 point at each write, with a linker made by
+    /// [`add_to_linker_with_wasi`](crate::add_to_linker_with_wasi) (what
+    /// [`run_command`](crate::run_command) and `vfd run` use). Off, they
+    /// are the `WasiCtx`'s streams, a second path beside vfd's numbers: for
+    /// a host that reads the guest's reports there while the guest does
+    /// what it likes with 0, 1 and 2.
+    pub fn wasi_stdio(&mut self, on: bool) -> &mut Self {
+        self.wasi_stdio = on;
+        self
+    }
+
     /// Give each mount a descriptor as well, at 3, 4, ... in the order
     /// mounted: what a preview 1 program (`wasm32-wasip1`) expects of its
     /// preopened directories. wasi-libc and Rust's std find them by asking
@@ -374,6 +393,7 @@ impl VfdCtxBuilder {
             handles: ResourceTable::new(),
             handle_count: 0,
             net: std::mem::take(&mut self.net),
+            wasi_stdio: self.wasi_stdio,
             host_stdio,
         })
     }

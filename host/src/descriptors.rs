@@ -14,6 +14,7 @@ use crate::bindings::{
 use crate::description::Description;
 use crate::object;
 use crate::object::Directory;
+use rustix::event::{PollFd as HostPollFd, PollFlags};
 use rustix::fs::{Advice as HostAdvice, FileType as HostType, OFlags, SeekFrom};
 use std::mem::MaybeUninit;
 use std::num::NonZeroU64;
@@ -122,6 +123,14 @@ impl PendingWrite {
             Some(offset) => retry_blocking(|| rustix::io::pwrite(&*self.desc, data, offset))?,
         };
         Ok(n as u32)
+    }
+
+    /// Wait until the description takes a write (poll(2) for `POLLOUT`, or
+    /// an error or hangup, which the next write reports): for a writer that
+    /// must write everything on a non-blocking description.
+    pub(crate) fn wait_writable(&self) -> Result<(), Errno> {
+        let mut fds = [HostPollFd::new(&*self.desc, PollFlags::OUT)];
+        crate::poll::wait_until(&mut fds, None)
     }
 }
 

@@ -32,8 +32,9 @@
 //! # fn main() -> anyhow::Result<()> {
 //! let engine = vfd_host::engine()?;
 //! let mut linker = Linker::<State>::new(&engine);
-//! wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-//! vfd_host::add_to_linker(&mut linker)?;
+//! // wasmtime-wasi and vfd; the guest's wasi:cli stdout and stderr are
+//! // vfd's fds 1 and 2.
+//! vfd_host::add_to_linker_with_wasi(&mut linker)?;
 //! let vfd = VfdCtx::builder()
 //!     .mount("./data", "/data", MountPerms::ReadWrite)?
 //!     .max_fds(256)
@@ -74,6 +75,7 @@ mod run_limits;
 mod sockets;
 pub mod trace;
 mod view;
+mod wasi_stdio;
 /// The descriptor table, shared with the wasm build of the layer.
 pub use vfd_core::table;
 
@@ -81,7 +83,7 @@ pub use command::{CommandCtx, run_command, run_command_within, run_module, run_m
 pub use ctx::{FIRST_PREOPEN, VfdCtx, VfdCtxBuilder};
 pub use errno::name as errno_name;
 pub use handles::Handle;
-pub use linker::{VfdView, add_to_linker, engine, engine_config};
+pub use linker::{VfdView, add_to_linker, add_to_linker_with_wasi, engine, engine_config};
 pub use mounts::{MountPerms, NAME_MAX, PATH_MAX};
 pub use net_policy::{AddrPattern, NetPolicy, PatternError};
 pub use object::Stdio;

@@ -80,6 +80,24 @@ pub fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::
     crate::io_linker::add_to_linker(linker)
 }
 
+/// wasmtime-wasi's preview 2 interfaces (`add_to_linker_sync`) and vfd's,
+/// with the guest's `wasi:cli` stdout and stderr served by vfd's
+/// descriptors 1 and 2: a component's `println!` and `eprintln!` follow a
+/// `dup2` onto 1 or 2 and go nowhere once the number is closed, as on
+/// Linux. What [`run_command`](crate::run_command) and `vfd run` link; the
+/// way to link vfd beside WASI. (stdin is still wasi:cli's own.)
+///
+/// [`add_to_linker`] links vfd's interfaces alone, for a linker whose
+/// WASI is wired otherwise; the guest's `wasi:cli` stdio then stays the
+/// `WasiCtx`'s, a path of its own beside vfd's 0, 1 and 2.
+pub fn add_to_linker_with_wasi<T: VfdView + wasmtime_wasi::WasiView + 'static>(
+    linker: &mut Linker<T>,
+) -> wasmtime::Result<()> {
+    wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    add_to_linker(linker)?;
+    crate::wasi_stdio::add_to_linker(linker)
+}
+
 /// The engine configuration vfd is tuned for: the component model without
 /// the concurrency machinery, which more than doubles the cost of each
 /// guest-to-host call (about 90 ns instead of 210 ns on a 2-vCPU machine)

@@ -109,8 +109,11 @@ fn mtime(s: FileStat) -> Mtime {
 impl Virt {
     /// A guest with 0, 1 and 2 on `/dev/null`, the tree at `root` mounted
     /// at `/data` (also its current directory), and a table of `limit`.
+    /// Its `wasi:cli` stdio stays the `WasiCtx`'s: the replay guest reports
+    /// there, apart from the numbers its sequence plays with.
     pub fn new(root: &Path, limit: u32) -> Virt {
         let mut ctx = VfdCtx::builder()
+            .wasi_stdio(false)
             .no_stdio()
             .stdin(dev_null(false))
             .stdout(dev_null(true))

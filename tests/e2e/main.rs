@@ -23,4 +23,5 @@ mod plain;
 mod python;
 mod python_examples;
 mod run_options;
+mod std_stdio;
 mod trace;

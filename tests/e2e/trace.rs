@@ -404,3 +404,26 @@ fn sigusr1_prints_the_table_of_a_guest_blocked_in_accept() {
     assert_eq!(echoed, "hello\n");
     assert!(child.0.wait().unwrap().success());
 }
+
+#[test]
+fn std_println_is_traced_as_the_write_to_its_number() {
+    // Rust's std prints through wasi-libc: check-write, write,
+    // blocking-flush; the write is the call that reaches fd 1 or 2.
+    let fixture = Fixture::new();
+    let trace = traced(
+        &fixture,
+        &["--trace-calls=output-stream.write,close"],
+        guest("std-stdio"),
+        &["closed"],
+    );
+    assert_eq!(
+        trace.calls[..3],
+        [
+            r#"output-stream.write(1, "before closing fd 1\n", 20) = 0"#,
+            "close(1) = 0",
+            // Taken by the stream as written (what Rust's std does with
+            // EBADF on Linux); the trace tells what happened.
+            r#"output-stream.write(1, "lost: fd 1 is closed\n", 21) = -1 EBADF (Bad file descriptor)"#,
+        ]
+    );
+}

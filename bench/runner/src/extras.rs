@@ -126,8 +126,7 @@ fn two_mounts(scratch: &Path) -> Result<VfdCtx> {
 /// two mounts; the linker is made once, as an embedder would.
 fn vfd_instance(columns: &Columns, scratch: &Path, samples: usize) -> Result<(f64, f64)> {
     let mut linker = Linker::<CommandCtx>::new(&columns.engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    vfd_host::add_to_linker(&mut linker)?;
+    vfd_host::add_to_linker_with_wasi(&mut linker)?;
     let mut ctx_ns = Vec::new();
     let mut total_ns = Vec::new();
     for _ in 0..samples {

@@ -69,8 +69,8 @@ fn main() -> Result<()> {
 
     let engine = vfd_host::engine()?;
     let mut linker = Linker::<Host>::new(&engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    vfd_host::add_to_linker(&mut linker)?;
+    // wasmtime-wasi and vfd, the guest's std output on vfd's fds 1 and 2.
+    vfd_host::add_to_linker_with_wasi(&mut linker)?;
 
     // Like `Component::from_file`, but the compiler's threads are gone
     // before the guest runs, so its system calls take Linux's
