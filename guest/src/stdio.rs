@@ -3,13 +3,12 @@
 //!
 //! These are vfd's numbers 0, 1 and 2. Redirecting them (say
 //! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes, and where std's
-//! own `println!` and `eprintln!` go: on wasm32-wasip1 std's stdio is
-//! these numbers, and on wasm32-wasip2 the host (`vfd run`, or
-//! `vfd_host::add_to_linker_with_wasi`) serves std's `wasi:cli` stdout and
-//! stderr from fd 1 and 2 (composed with the layer under another runtime,
-//! std's output still goes to that runtime's stdout). After
-//! `dup2_stdin(pipe)` on wasm32-wasip1, `std::io::stdin()` reads the pipe
-//! (on wasm32-wasip2 std's stdin is still `wasi:cli`'s). std keeps an unfinished line of stdout, and what it read ahead
+//! own `println!` and `eprintln!` go, and `dup2_stdin(pipe)` what
+//! `std::io::stdin()` reads: on wasm32-wasip1 std's stdio is these
+//! numbers, and on wasm32-wasip2 the host (`vfd run`, or
+//! `vfd_host::add_to_linker_with_wasi`) serves std's `wasi:cli` stdio from
+//! them (composed with the layer under another runtime, std's stdio is
+//! still that runtime's). std keeps an unfinished line of stdout, and what it read ahead
 //! of stdin, in buffers of its own: flush std's stdout before moving fd
 //! 1, and move fd 0 before std reads stdin.
 

@@ -315,10 +315,10 @@ impl VfdCtxBuilder {
         self
     }
 
-    /// Whether the guest's `wasi:cli` stdout and stderr are its fd 1 and
-    /// 2, as on Linux, where a process has one table: on (the default), a
-    /// component's `println!`, `eprintln!` and panic messages go where fd 1
-    /// and 2 point at each write, with a linker made by
+    /// Whether the guest's `wasi:cli` stdin, stdout and stderr are its fd
+    /// 0, 1 and 2, as on Linux, where a process has one table: on (the
+    /// default), a component's `println!`, `eprintln!` and panic messages go
+    /// where fd 1 and 2 point at each write and its stdin reads fd 0, with a linker made by
     /// [`add_to_linker_with_wasi`](crate::add_to_linker_with_wasi) (what
     /// [`run_command`](crate::run_command) and `vfd run` use). Off, they
     /// are the `WasiCtx`'s streams, a second path beside vfd's numbers: for

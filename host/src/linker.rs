@@ -81,11 +81,12 @@ pub fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::
 }
 
 /// wasmtime-wasi's preview 2 interfaces (`add_to_linker_sync`) and vfd's,
-/// with the guest's `wasi:cli` stdout and stderr served by vfd's
-/// descriptors 1 and 2: a component's `println!` and `eprintln!` follow a
-/// `dup2` onto 1 or 2 and go nowhere once the number is closed, as on
-/// Linux. What [`run_command`](crate::run_command) and `vfd run` link; the
-/// way to link vfd beside WASI. (stdin is still wasi:cli's own.)
+/// with the guest's `wasi:cli` stdin, stdout and stderr served by vfd's
+/// descriptors 0, 1 and 2: a component's `println!` and `eprintln!` follow
+/// a `dup2` onto 1 or 2 and go nowhere once the number is closed, and
+/// `std::io::stdin()` reads whatever fd 0 is, as on Linux. What
+/// [`run_command`](crate::run_command) and `vfd run` link; the way to link
+/// vfd beside WASI.
 ///
 /// [`add_to_linker`] links vfd's interfaces alone, for a linker whose
 /// WASI is wired otherwise; the guest's `wasi:cli` stdio then stays the

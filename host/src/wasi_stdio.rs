@@ -1,79 +1,44 @@
-//! `wasi:cli`'s stdout and stderr as vfd's descriptors 1 and 2.
+//! `wasi:cli`'s stdin, stdout and stderr as vfd's descriptors 0, 1 and 2.
 //!
 //! A component's `println!` (Rust's std through wasi-libc, C's `printf`,
 //! CPython's `print`) writes to the stream `wasi:cli/stdout.get-stdout`
-//! gives it. Linked by [`add_to_linker_with_wasi`](crate::add_to_linker_with_wasi),
-//! that stream is vfd's: each write looks up what fd 1 refers to at that
-//! moment, so a `dup2(file, 1)` redirects std's output too, and a closed
-//! fd 1 silences it, as on Linux, where a process has one table.
+//! gives it, and reads its stdin from `get-stdin`'s. Linked by
+//! [`add_to_linker_with_wasi`](crate::add_to_linker_with_wasi), those
+//! streams are vfd's: each call looks up what fd 0, 1 or 2 refers to at
+//! that moment, so a `dup2(file, 1)` redirects std's output too, a file
+//! `dup2`ed onto 0 is what `std::io::stdin()` reads, and a closed number
+//! silences or ends its stream, as on Linux, where a process has one
+//! table. `wasi:cli/terminal-*` answer `isatty` of the same numbers.
 //!
 //! wasmtime-wasi keeps a guest's streams in its `ResourceTable`. vfd's
-//! stdio streams go into the same table as a type of their own
-//! ([`StdioOutput`]), and vfd defines every `output-stream` method of
-//! `wasi:io/streams` again, after wasmtime-wasi: a stream of vfd's is
-//! served here; any other (a file's, a socket's) goes to wasmtime-wasi's
-//! own method, unchanged. The check is one type test on the table entry.
-//!
-//! Served with one `write(2)` on the guest's bytes in place: no copy, no
-//! lock, no async runtime. A write takes all its bytes (short writes are
-//! continued, a non-blocking description is waited on with `poll`), as
-//! wasmtime-wasi's stdout blocks; so `check-write` answers
-//! [`MAX_READ_LEN`](vfd_core::limits::MAX_READ_LEN) without a call,
-//! `flush` has nothing to do and the stream is always ready.
-//!
-//! Errors: `EPIPE` closes the stream; any other errno is
-//! `last-operation-failed` with that errno (which
-//! `wasi:filesystem/types.filesystem-error-code` reports, as wasi-libc
-//! asks). But `EBADF` (fd 1 closed, or a read-only description on it) is
-//! taken as written and dropped: wasi-libc can only turn a stream error
-//! into `EPIPE` or `EIO`, never `EBADF`, and on Linux the programs that
-//! print to a closed fd 1 (Rust's `println!`, which ignores `EBADF`; a
-//! shell's `>&-`) go on silently.
+//! stdio streams go into the same table as types of their own
+//! (`StdioOutput`, `StdioInput`), and vfd defines every
+//! method of `wasi:io/streams`' `output-stream` and `input-stream` again,
+//! after wasmtime-wasi: a stream of vfd's is served here, any other (a
+//! file's, a socket's) goes to wasmtime-wasi's own method, unchanged. The
+//! check is one type test on the table entry. A guest whose context says
+//! [`wasi_stdio(false)`](crate::VfdCtxBuilder::wasi_stdio) gets
+//! wasmtime-wasi's stdio streams, from its `WasiCtx`.
 
+use crate::VfdView;
 use crate::bindings::Errno;
-use crate::descriptors::PendingWrite;
-use crate::trace::{self, Args};
-use crate::{VfdCtx, VfdView};
-use std::time::Instant;
-use vfd_core::limits::MAX_READ_LEN;
 use wasmtime::StoreContextMut;
-use wasmtime::component::{
-    Linker, LinkerInstance, Resource, ResourceTable, ResourceType, WasmList,
-};
+use wasmtime::component::{Linker, Resource, ResourceTable};
 use wasmtime_wasi::WasiView;
 use wasmtime_wasi::cli::WasiCliView as _;
-use wasmtime_wasi::p2::bindings::cli::{stderr, stdout};
-use wasmtime_wasi::p2::bindings::sync::io::streams::{
-    self, Host as _, HostOutputStream, InputStream, OutputStream, Pollable as PollableResource,
+use wasmtime_wasi::p2::bindings::cli::{
+    stdin, terminal_input::TerminalInput, terminal_output::TerminalOutput, terminal_stderr,
+    terminal_stdin, terminal_stdout,
 };
-use wasmtime_wasi::p2::{DynOutputStream, Pollable, StreamResult};
+use wasmtime_wasi::p2::bindings::sync::io::streams::{self, Host as _};
+use wasmtime_wasi::p2::{DynInputStream, StreamError, StreamResult};
+
+mod input;
+mod output;
 
 /// The version of the WASI interfaces wasmtime-wasi links, whose names
 /// vfd defines again.
 const WASI_VERSION: &str = "0.2.12";
-
-/// What `get-stdout` and `get-stderr` give the guest: a stream writing to
-/// whatever `fd` refers to at each write.
-pub struct StdioOutput {
-    fd: u32,
-}
-
-#[wasmtime_wasi::async_trait]
-impl Pollable for StdioOutput {
-    /// Always ready: `check-write` never answers 0.
-    async fn ready(&mut self) {}
-}
-
-/// A write can take this many zero bytes at a time from here.
-static ZEROES: [u8; 4096] = [0; 4096];
-
-/// The stdio stream at `rep` in wasi's table, if it is one of vfd's: its
-/// descriptor number.
-fn ours<T: WasiView>(store: &mut StoreContextMut<'_, T>, rep: u32) -> Option<u32> {
-    let table = store.data_mut().ctx().table;
-    let entry = table.get_any_mut(rep).ok()?;
-    entry.downcast_ref::<StdioOutput>().map(|s| s.fd)
-}
 
 /// wasi's resource table.
 fn wasi_table<'a, T: WasiView>(store: &'a mut StoreContextMut<'_, T>) -> &'a mut ResourceTable {
@@ -92,93 +57,13 @@ fn lower<R>(
     },))
 }
 
-/// vfd's answer for a write to a stdio stream, in wasi:io's terms.
-fn stream_result(written: Result<(), Errno>) -> StreamResult<()> {
-    match written {
-        Ok(()) | Err(Errno::Badf) => Ok(()),
-        Err(Errno::Pipe) => Err(wasmtime_wasi::p2::StreamError::Closed),
-        Err(e) => Err(wasmtime_wasi::p2::StreamError::LastOperationFailed(
-            std::io::Error::from_raw_os_error(vfd_core::Errno::from(e).linux()).into(),
-        )),
-    }
-}
-
-/// One attempt at writing `bytes` through `w`: how many went, or `None`
-/// when the call is to be made again (the description was not writable
-/// and now is, or a table request interrupted it).
-fn attempt(w: &PendingWrite, bytes: &[u8]) -> Result<Option<usize>, Errno> {
-    let waited = match w.write(bytes) {
-        Ok(n) => return Ok(Some(n as usize)),
-        Err(Errno::Again) => w.wait_writable(),
-        Err(e) => Err(e),
-    };
-    match waited {
-        Ok(()) | Err(Errno::Intr) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// The stream's next attempt, after answering a table request.
-fn pending<T: VfdView>(store: &mut StoreContextMut<'_, T>, fd: u32) -> Result<PendingWrite, Errno> {
-    let vfd: &mut VfdCtx = store.data_mut().vfd();
-    vfd.answer_table_request();
-    vfd.pending_write(fd, None)
-}
-
-/// Write all of the guest's `data` to `fd`, in place.
-fn write_guest_bytes<T: VfdView>(
-    store: &mut StoreContextMut<'_, T>,
-    fd: u32,
-    data: &WasmList<u8>,
-) -> Result<(), Errno> {
-    let mut done = 0;
-    while done < data.len() {
-        let w = pending(store, fd)?;
-        if let Some(n) = attempt(&w, &data.as_le_slice(&*store)[done..])? {
-            done += n;
-        }
-    }
-    Ok(())
-}
-
-/// Write `len` zero bytes to `fd`.
-fn write_zeroes<T: VfdView>(
-    store: &mut StoreContextMut<'_, T>,
-    fd: u32,
-    len: u64,
-) -> Result<(), Errno> {
-    let mut left = len;
-    while left > 0 {
-        let chunk = left.min(ZEROES.len() as u64);
-        write_host_bytes(store, fd, &ZEROES[..chunk as usize])?;
-        left -= chunk;
-    }
-    Ok(())
-}
-
-/// The stream `get-stdout` or `get-stderr` returns: vfd's, for `fd`; or,
-/// for a guest whose [`VfdCtx`] leaves its `wasi:cli` stdio to the
-/// `WasiCtx` ([`wasi_stdio(false)`](crate::VfdCtxBuilder::wasi_stdio)),
-/// wasmtime-wasi's.
-fn get_stdio<T: VfdView + WasiView>(
-    mut store: StoreContextMut<'_, T>,
-    fd: u32,
-) -> wasmtime::Result<(Resource<DynOutputStream>,)> {
-    if !store.data_mut().vfd().wasi_stdio {
-        let mut cli = store.data_mut().cli();
-        let stream = match fd {
-            1 => stdout::Host::get_stdout(&mut cli)?,
-            _ => stderr::Host::get_stderr(&mut cli)?,
-        };
-        return Ok((stream,));
-    }
-    let stream = wasi_table(&mut store).push(StdioOutput { fd })?;
-    Ok((Resource::new_own(stream.rep()),))
-}
-
-/// `[method]output-stream.NAME`, for vfd's streams and the others.
-fn method(name: &str) -> String {
-    format!("[method]output-stream.{name}")
+/// A stdio stream's failure with `e`: `last-operation-failed` with the
+/// host's error, which `wasi:filesystem/types.filesystem-error-code`
+/// reports as that errno (wasi-libc asks it).
+fn failed(e: Errno) -> StreamError {
+    StreamError::LastOperationFailed(
+        std::io::Error::from_raw_os_error(vfd_core::Errno::from(e).linux()).into(),
+    )
 }
 
 /// Takes over `wasi:cli/stdout` and `stderr` and the `output-stream`
@@ -199,224 +84,69 @@ fn define<T: VfdView + WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime::
         let mut inst = linker.instance(&format!("wasi:cli/{interface}@{WASI_VERSION}"))?;
         inst.func_wrap(
             &format!("get-{interface}"),
-            move |store: StoreContextMut<'_, T>, (): ()| get_stdio(store, fd),
+            move |store: StoreContextMut<'_, T>, (): ()| output::get_stdio(store, fd),
         )?;
     }
+    let mut inst = linker.instance(&format!("wasi:cli/stdin@{WASI_VERSION}"))?;
+    inst.func_wrap("get-stdin", |mut store: StoreContextMut<'_, T>, (): ()| {
+        if !store.data_mut().vfd().wasi_stdio {
+            return Ok((stdin::Host::get_stdin(&mut store.data_mut().cli())?,));
+        }
+        let stream = wasi_table(&mut store).push(input::StdioInput::new())?;
+        Ok((Resource::<DynInputStream>::new_own(stream.rep()),))
+    })?;
+    define_terminals(linker)?;
     let mut inst = linker.instance(&format!("wasi:io/streams@{WASI_VERSION}"))?;
-    define_output_stream(&mut inst)
+    output::define(&mut inst)?;
+    input::define(&mut inst)
 }
 
-fn define_output_stream<T: VfdView + WasiView + 'static>(
-    inst: &mut LinkerInstance<'_, T>,
+/// `get-terminal-stdin`, `-stdout` and `-stderr`: whether fd 0, 1 and 2
+/// are terminals now (`isatty`), for the guest's `wasi:cli` stdio.
+fn define_terminals<T: VfdView + WasiView + 'static>(
+    linker: &mut Linker<T>,
 ) -> wasmtime::Result<()> {
-    type Out = Resource<OutputStream>;
-    inst.resource(
-        "output-stream",
-        ResourceType::host::<DynOutputStream>(),
-        |mut store, rep| {
-            if ours(&mut store, rep).is_some() {
-                wasi_table(&mut store).delete(Resource::<StdioOutput>::new_own(rep))?;
-                return Ok(());
-            }
-            HostOutputStream::drop(wasi_table(&mut store), Resource::new_own(rep))
-        },
-    )?;
-    inst.func_wrap(
-        &method("check-write"),
-        |mut store: StoreContextMut<'_, T>, (s,): (Out,)| {
-            if ours(&mut store, s.rep()).is_some() {
-                return lower(wasi_table(&mut store), Ok(u64::from(MAX_READ_LEN)));
-            }
-            let table = wasi_table(&mut store);
-            let result = table.check_write(s);
-            lower(table, result)
-        },
-    )?;
-    inst.func_wrap(
-        &method("write"),
-        |mut store: StoreContextMut<'_, T>, (s, data): (Out, WasmList<u8>)| {
-            write_method(
-                &mut store,
-                "output-stream.write",
-                s,
-                data,
-                HostOutputStream::write,
-            )
-        },
-    )?;
-    inst.func_wrap(
-        &method("blocking-write-and-flush"),
-        |mut store: StoreContextMut<'_, T>, (s, data): (Out, WasmList<u8>)| {
-            write_method(
-                &mut store,
-                "output-stream.blocking-write-and-flush",
-                s,
-                data,
-                HostOutputStream::blocking_write_and_flush,
-            )
-        },
-    )?;
-    inst.func_wrap(
-        &method("write-zeroes"),
-        |mut store: StoreContextMut<'_, T>, (s, len): (Out, u64)| {
-            zeroes_method(&mut store, s, len, HostOutputStream::write_zeroes)
-        },
-    )?;
-    inst.func_wrap(
-        &method("blocking-write-zeroes-and-flush"),
-        |mut store: StoreContextMut<'_, T>, (s, len): (Out, u64)| {
-            zeroes_method(
-                &mut store,
-                s,
-                len,
-                HostOutputStream::blocking_write_zeroes_and_flush,
-            )
-        },
-    )?;
-    inst.func_wrap(
-        &method("flush"),
-        |mut store: StoreContextMut<'_, T>, (s,): (Out,)| {
-            flush_method(&mut store, s, HostOutputStream::flush)
-        },
-    )?;
-    inst.func_wrap(
-        &method("blocking-flush"),
-        |mut store: StoreContextMut<'_, T>, (s,): (Out,)| {
-            flush_method(&mut store, s, HostOutputStream::blocking_flush)
-        },
-    )?;
-    inst.func_wrap(
-        &method("subscribe"),
-        |mut store: StoreContextMut<'_, T>, (s,): (Out,)| {
-            let rep = s.rep();
-            let mine = ours(&mut store, rep).is_some();
-            let table = wasi_table(&mut store);
-            let pollable: Resource<PollableResource> = if mine {
-                wasmtime_wasi::p2::subscribe(table, Resource::<StdioOutput>::new_borrow(rep))?
-            } else {
-                table.subscribe(s)?
-            };
-            Ok((pollable,))
-        },
-    )?;
-    inst.func_wrap(
-        &method("splice"),
-        |mut store: StoreContextMut<'_, T>, (s, src, len): (Out, Resource<InputStream>, u64)| {
-            splice_method(&mut store, s, src, len, false)
-        },
-    )?;
-    inst.func_wrap(
-        &method("blocking-splice"),
-        |mut store: StoreContextMut<'_, T>, (s, src, len): (Out, Resource<InputStream>, u64)| {
-            splice_method(&mut store, s, src, len, true)
-        },
-    )?;
-    Ok(())
-}
-
-/// `write` or `blocking-write-and-flush` (`call`): the same for vfd's
-/// streams (every write is whole and unbuffered), traced as the write to
-/// its number that it is; `theirs` for the others.
-fn write_method<T: VfdView + WasiView>(
-    store: &mut StoreContextMut<'_, T>,
-    call: &str,
-    s: Resource<OutputStream>,
-    data: WasmList<u8>,
-    theirs: fn(&mut ResourceTable, Resource<OutputStream>, Vec<u8>) -> StreamResult<()>,
-) -> wasmtime::Result<(Result<(), streams::StreamError>,)> {
-    let result = match ours(store, s.rep()) {
-        Some(fd) => {
-            let start = trace::enabled().then(Instant::now);
-            let written = write_guest_bytes(store, fd, &data);
-            if let Some(start) = start {
-                let mut args = Args::default();
-                args.push("fd", &fd);
-                args.push_data(data.as_le_slice(&*store));
-                args.push("len", &data.len());
-                trace::emit(call, args, &written, start.elapsed());
-            }
-            stream_result(written)
-        }
-        None => {
-            let bytes = data.as_le_slice(&*store).to_vec();
-            theirs(wasi_table(store), s, bytes)
-        }
-    };
-    lower(wasi_table(store), result)
-}
-
-/// `write-zeroes` or `blocking-write-zeroes-and-flush`.
-fn zeroes_method<T: VfdView + WasiView>(
-    store: &mut StoreContextMut<'_, T>,
-    s: Resource<OutputStream>,
-    len: u64,
-    theirs: fn(&mut ResourceTable, Resource<OutputStream>, u64) -> StreamResult<()>,
-) -> wasmtime::Result<(Result<(), streams::StreamError>,)> {
-    let result = match ours(store, s.rep()) {
-        Some(fd) => stream_result(write_zeroes(store, fd, len)),
-        None => theirs(wasi_table(store), s, len),
-    };
-    lower(wasi_table(store), result)
-}
-
-/// `flush` or `blocking-flush`: nothing to do for vfd's streams, which
-/// hold no buffer.
-fn flush_method<T: VfdView + WasiView>(
-    store: &mut StoreContextMut<'_, T>,
-    s: Resource<OutputStream>,
-    theirs: fn(&mut ResourceTable, Resource<OutputStream>) -> StreamResult<()>,
-) -> wasmtime::Result<(Result<(), streams::StreamError>,)> {
-    let result = match ours(store, s.rep()) {
-        Some(_) => Ok(()),
-        None => theirs(wasi_table(store), s),
-    };
-    lower(wasi_table(store), result)
-}
-
-/// `splice` or `blocking-splice` into `s`: into one of vfd's streams, read
-/// from `src` with wasmtime-wasi's input-stream method, then written here.
-fn splice_method<T: VfdView + WasiView>(
-    store: &mut StoreContextMut<'_, T>,
-    s: Resource<OutputStream>,
-    src: Resource<InputStream>,
-    len: u64,
-    blocking: bool,
-) -> wasmtime::Result<(Result<u64, streams::StreamError>,)> {
-    use streams::HostInputStream;
-    let Some(fd) = ours(store, s.rep()) else {
-        let table = wasi_table(store);
-        let result = if blocking {
-            table.blocking_splice(s, src, len)
-        } else {
-            table.splice(s, src, len)
-        };
-        return lower(table, result);
-    };
-    let len = len.min(u64::from(MAX_READ_LEN));
-    let table = wasi_table(store);
-    let read = if blocking {
-        table.blocking_read(src, len)
-    } else {
-        table.read(src, len)
-    };
-    let result = read.and_then(|bytes| {
-        stream_result(write_host_bytes(store, fd, &bytes)).map(|()| bytes.len() as u64)
-    });
-    lower(wasi_table(store), result)
-}
-
-/// Write all of `bytes` (the host's) to `fd`.
-fn write_host_bytes<T: VfdView>(
-    store: &mut StoreContextMut<'_, T>,
-    fd: u32,
-    bytes: &[u8],
-) -> Result<(), Errno> {
-    let mut done = 0;
-    while done < bytes.len() {
-        let w = pending(store, fd)?;
-        if let Some(n) = attempt(&w, &bytes[done..])? {
-            done += n;
-        }
+    fn is_terminal<T: VfdView>(store: &mut StoreContextMut<'_, T>, fd: u32) -> Option<bool> {
+        let vfd = store.data_mut().vfd();
+        vfd.wasi_stdio
+            .then(|| crate::bindings::vfd::posix::descriptors::Host::is_terminal(vfd, fd))
+            .map(|terminal| terminal.unwrap_or(false))
     }
+    let mut inst = linker.instance(&format!("wasi:cli/terminal-stdin@{WASI_VERSION}"))?;
+    inst.func_wrap(
+        "get-terminal-stdin",
+        |mut store: StoreContextMut<'_, T>, (): ()| {
+            let terminal = match is_terminal(&mut store, 0) {
+                None => terminal_stdin::Host::get_terminal_stdin(&mut store.data_mut().cli())?,
+                Some(false) => None,
+                Some(true) => Some(wasi_table(&mut store).push(TerminalInput {})?),
+            };
+            Ok((terminal,))
+        },
+    )?;
+    let mut inst = linker.instance(&format!("wasi:cli/terminal-stdout@{WASI_VERSION}"))?;
+    inst.func_wrap(
+        "get-terminal-stdout",
+        |mut store: StoreContextMut<'_, T>, (): ()| {
+            let terminal = match is_terminal(&mut store, 1) {
+                None => terminal_stdout::Host::get_terminal_stdout(&mut store.data_mut().cli())?,
+                Some(false) => None,
+                Some(true) => Some(wasi_table(&mut store).push(TerminalOutput {})?),
+            };
+            Ok((terminal,))
+        },
+    )?;
+    let mut inst = linker.instance(&format!("wasi:cli/terminal-stderr@{WASI_VERSION}"))?;
+    inst.func_wrap(
+        "get-terminal-stderr",
+        |mut store: StoreContextMut<'_, T>, (): ()| {
+            let terminal = match is_terminal(&mut store, 2) {
+                None => terminal_stderr::Host::get_terminal_stderr(&mut store.data_mut().cli())?,
+                Some(false) => None,
+                Some(true) => Some(wasi_table(&mut store).push(TerminalOutput {})?),
+            };
+            Ok((terminal,))
+        },
+    )?;
     Ok(())
 }

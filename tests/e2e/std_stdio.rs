@@ -3,7 +3,11 @@
 //! `dup2` as they would on Linux (tests/guest/src/bin/std-stdio.rs), in
 //! the host library (`run_command`) and under `vfd run`.
 
-use crate::harness::{Fixture, Output, component, engine, read_all, run_cli, run_lib};
+use crate::harness::{
+    Fixture, Output, component, engine, guest, read_all, run_cli, run_lib, stdout_of, vfd_cli,
+};
+use std::io::Write;
+use std::process::Stdio;
 use wasmtime_wasi::WasiCtx;
 
 /// The scenario `which`, embedded and under `vfd run`: the same output
@@ -83,4 +87,46 @@ fn run_lib_panicking(fixture: &Fixture) -> String {
     assert!(ran.is_err(), "the panicking guest did not trap: {ran:?}");
     assert_eq!(read_all(err), "", "the message went to the host's fd 2");
     std::fs::read_to_string(fixture.path("mnt/std-stdio.txt")).unwrap()
+}
+
+#[test]
+fn std_stdin_reads_a_file_dup2ed_onto_0() {
+    let out = both("stdin-file");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "stdin from a file: \"hello, vfd\\n\"\n");
+}
+
+#[test]
+fn std_stdin_reads_a_pipe_on_0() {
+    let out = both("stdin-pipe");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "stdin from a pipe: \"through a pipe\\n\"\n");
+}
+
+#[test]
+fn std_stdin_on_a_closed_0_is_at_its_end() {
+    let out = both("stdin-closed");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "stdin closed: \"\"\n");
+}
+
+#[test]
+fn std_stdin_under_vfd_run_is_the_host_stdin() {
+    let fixture = Fixture::new();
+    let mut child = vfd_cli(&fixture)
+        .arg(guest("std-stdio"))
+        .arg("stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"typed in\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(stdout_of(&out), "stdin: \"typed in\\n\"\n");
 }

@@ -6,13 +6,18 @@
 //! - `pipe`: a pipe on fd 1, read back after;
 //! - `closed`: fd 1 closed (`println!` goes nowhere, as Rust's std does
 //!   with EBADF on Linux), then a file opened, which takes number 1;
-//! - `panic`: a file on fd 2, then a panic, whose message lands there.
+//! - `panic`: a file on fd 2, then a panic, whose message lands there;
+//! - `stdin`: std's stdin, read to its end (whatever fd 0 is);
+//! - `stdin-file`: a file on fd 0, read through std's stdin;
+//! - `stdin-pipe`: a pipe on fd 0, read through std's stdin;
+//! - `stdin-closed`: fd 0 closed: std's stdin is at its end (Rust's std
+//!   takes EBADF on stdin as the end, as on Linux).
 
-use std::io::Read;
+use std::io::{Read, Write};
 
 use vfd::fs::{self, File, OpenOptions};
 use vfd::io::{close_raw, dup};
-use vfd::stdio::{dup2_stderr, dup2_stdout, stderr, stdout};
+use vfd::stdio::{dup2_stderr, dup2_stdin, dup2_stdout, stderr, stdout};
 
 const OUT: &str = "/data/std-stdio.txt";
 
@@ -74,6 +79,31 @@ fn panics() -> std::io::Result<()> {
     panic!("a panic on a redirected fd 2");
 }
 
+/// All of std's stdin, printed.
+fn print_stdin(what: &str) -> std::io::Result<()> {
+    let mut got = String::new();
+    std::io::stdin().read_to_string(&mut got)?;
+    println!("{what}: {got:?}");
+    Ok(())
+}
+
+fn stdin_file() -> std::io::Result<()> {
+    dup2_stdin(File::open("/data/hello.txt")?)?;
+    print_stdin("stdin from a file")
+}
+
+fn stdin_pipe() -> std::io::Result<()> {
+    let (reader, writer) = vfd::pipe::pipe()?;
+    File::from(writer).write_all(b"through a pipe\n")?;
+    dup2_stdin(&reader)?;
+    print_stdin("stdin from a pipe")
+}
+
+fn stdin_closed() -> std::io::Result<()> {
+    close_raw(0)?;
+    print_stdin("stdin closed")
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     let result = match which.as_str() {
@@ -81,6 +111,10 @@ fn main() {
         "pipe" => pipe(),
         "closed" => closed(),
         "panic" => panics(),
+        "stdin" => print_stdin("stdin"),
+        "stdin-file" => stdin_file(),
+        "stdin-pipe" => stdin_pipe(),
+        "stdin-closed" => stdin_closed(),
         other => {
             eprintln!("std-stdio: unknown scenario {other:?}");
             std::process::exit(2);
