@@ -6,14 +6,12 @@
 //! child loads it.
 
 use anyhow::{Context, Result, bail};
-use std::io::{Read, Seek, Write};
 use std::path::Path;
 use vfd_bench_workloads::Row;
 use vfd_host::{MountPerms, VfdCtx};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Module, Store};
 use wasmtime_wasi::p2::bindings::sync::Command as WasiCommand;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use crate::columns::{GUEST_DIR, Kind, P2State};
@@ -36,7 +34,6 @@ pub fn run(args: &[String]) -> Result<()> {
         row,
         iterations,
         scratch: Path::new(scratch),
-        out: MemoryOutputPipe::new(4096),
     };
     let artifact = kind.artifact(Path::new(compiled));
     let status = match kind {
@@ -62,9 +59,7 @@ pub fn run(args: &[String]) -> Result<()> {
             }
         }
     };
-    exited(status)?;
-    std::io::stdout().write_all(&run.out.contents())?;
-    Ok(())
+    exited(status)
 }
 
 /// One run of a wasm column, in a child process.
@@ -73,8 +68,6 @@ struct ChildRun<'a> {
     row: &'a Row,
     iterations: &'a str,
     scratch: &'a Path,
-    /// The guest's stdout: the workload's one line.
-    out: MemoryOutputPipe,
 }
 
 impl ChildRun<'_> {
@@ -89,24 +82,15 @@ impl ChildRun<'_> {
         Ok(vfd_host::run_command(&self.engine, component, wasi, vfd)?)
     }
 
-    /// A core module on vfd's preview 1. Its stdout is vfd's fd 1, a host
-    /// file here, copied to this process's stdout afterwards (`out` stays
-    /// empty).
+    /// A core module on vfd's preview 1. Its stdout is vfd's fd 1: this
+    /// process's, lent, as for the vfd column.
     fn vfd_p1(&self, module: &Module) -> Result<i32> {
         let wasi = self.wasi("std-workload").build();
-        let stdout = tempfile::tempfile()?;
         let vfd = VfdCtx::builder()
             .mount(self.scratch, GUEST_DIR, MountPerms::ReadWrite)?
             .preopen_mounts(true)
-            .stdout(stdout.try_clone()?)
             .build()?;
-        let status = vfd_host::run_module(&self.engine, module, wasi, vfd)?;
-        let mut line = Vec::new();
-        let mut stdout = stdout;
-        stdout.seek(std::io::SeekFrom::Start(0))?;
-        stdout.read_to_end(&mut line)?;
-        std::io::stdout().write_all(&line)?;
-        Ok(status)
+        Ok(vfd_host::run_module(&self.engine, module, wasi, vfd)?)
     }
 
     /// A core module under wasmtime-wasi p1.
@@ -137,16 +121,17 @@ impl ChildRun<'_> {
         }
     }
 
-    /// A WASI context as the wasmtime CLI makes one: arguments, stdout
-    /// captured, stderr inherited, blocking file I/O on the calling
-    /// thread, the loopback network allowed.
+    /// A WASI context as the wasmtime CLI makes one: arguments, stdio
+    /// inherited (this process's stdout is a file, as `wasmtime run >
+    /// file` gives it), blocking file I/O on the calling thread, the
+    /// loopback network allowed.
     fn wasi(&self, program: &str) -> WasiCtxBuilder {
         let mut b = WasiCtxBuilder::new();
         // Before any preopen: each preopened directory takes the setting
         // when it is added.
         b.allow_blocking_current_thread(true)
             .args(&[program, self.row.name, self.iterations, GUEST_DIR])
-            .stdout(self.out.clone())
+            .inherit_stdout()
             .inherit_stderr()
             .inherit_network()
             .allow_tcp(true);

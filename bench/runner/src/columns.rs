@@ -1,6 +1,7 @@
 //! The six columns: how each runs one workload once and reads its result.
 
 use anyhow::{Context, Result, bail};
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vfd_bench_workloads::{Row, UNSUPPORTED};
@@ -224,14 +225,22 @@ impl Columns {
                 c
             }
         };
-        let output = command
+        // stdout is a file, as a shell's `> file` makes it: what the
+        // println row writes to, and where the workload's result line goes
+        // last.
+        let mut stdout = tempfile::tempfile().context("cannot make the run's stdout")?;
+        let status = command
+            .stdout(stdout.try_clone()?)
             .stderr(std::process::Stdio::inherit())
-            .output()
+            .status()
             .with_context(|| format!("cannot run {:?}", command.get_program()))?;
-        if !output.status.success() {
-            bail!("the workload failed ({})", output.status);
+        if !status.success() {
+            bail!("the workload failed ({status})");
         }
-        parse(&output.stdout)
+        let mut out = Vec::new();
+        stdout.seek(std::io::SeekFrom::Start(0))?;
+        stdout.read_to_end(&mut out)?;
+        parse(&out)
     }
 }
 
@@ -247,10 +256,10 @@ fn compose(engine: &Engine, path: &Path) -> Result<Component> {
         .context("cannot compile the composed vfd workload")
 }
 
-/// A workload's one line: a number, or [`UNSUPPORTED`].
+/// A workload's result, its last line: a number, or [`UNSUPPORTED`].
 fn parse(out: &[u8]) -> Result<Option<f64>> {
     let text = String::from_utf8_lossy(out);
-    let line = text.trim();
+    let line = text.trim_end().lines().last().unwrap_or_default();
     if line == UNSUPPORTED {
         return Ok(None);
     }

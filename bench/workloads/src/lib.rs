@@ -135,6 +135,15 @@ pub const ROWS: &[Row] = &[
         1_000,
     ),
     row(
+        "println",
+        "println! to stdout",
+        "std's `println!` of a short line, stdout a file (`> file`): std's line buffer \
+         makes one `write` a line; for vfd, through the `wasi:cli` stdout vfd serves as fd 1",
+        Unit::NsPerOp,
+        true,
+        100_000,
+    ),
+    row(
         "seek",
         "seek",
         "`lseek` to an absolute offset",

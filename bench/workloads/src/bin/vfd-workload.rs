@@ -56,6 +56,12 @@ fn run(args: &Args) -> io::Result<Option<f64>> {
                 Ok::<_, io::Error>(wrote)
             })?
         }
+        "println" => {
+            // println!'s own path (stdout's lock and line buffer), with the
+            // error returned rather than a panic.
+            let stdout = io::stdout();
+            time_per_op(n, |i| writeln!(stdout.lock(), "line {i}"))?
+        }
         "seek" => {
             let mut file = data()?;
             time_per_op(n, |i| file.seek(SeekFrom::Start(i & 0xffff)).map(drop))?
