@@ -151,15 +151,27 @@ fn dup2_to(fd: BorrowedFd<'_>, target: BorrowedFd<'static>) -> io::Result<()> {
 
 #[doc(hidden)]
 pub fn _print(args: fmt::Arguments<'_>) {
-    print_to(stdout(), "stdout", args);
+    print_to(stdout(), "stdout", args, std::io::stdout().lock());
 }
 
 #[doc(hidden)]
 pub fn _eprint(args: fmt::Arguments<'_>) {
-    print_to(stderr(), "stderr", args);
+    print_to(stderr(), "stderr", args, std::io::stderr().lock());
 }
 
-fn print_to(fd: BorrowedFd<'static>, name: &str, args: fmt::Arguments<'_>) {
+fn print_to(
+    fd: BorrowedFd<'static>,
+    name: &str,
+    args: fmt::Arguments<'_>,
+    mut std_stream: impl std::io::Write,
+) {
+    // std's stream is the same fd (on wasm32-wasip1, and on wasm32-wasip2
+    // under a host that serves wasi:cli stdio from the table): what std
+    // still holds of an unfinished line goes first, so the output keeps
+    // the order it was printed in. A failed flush is std's to report, at
+    // its next print. Its lock, held through the write, keeps a std
+    // `println!` on another thread from landing inside this one.
+    let _ = std_stream.flush();
     // One string, so one `write` in the common case: output from a single
     // `println!` is not interleaved with a concurrent writer's.
     let text = fmt::format(args);

@@ -88,6 +88,14 @@ pub fn add_to_linker<T: VfdView + 'static>(linker: &mut Linker<T>) -> wasmtime::
 /// [`run_command`](crate::run_command) and `vfd run` link; the way to link
 /// vfd beside WASI.
 ///
+/// vfd defines those functions again over wasmtime-wasi's, with the
+/// linker's shadowing allowed for that moment and then turned off (a
+/// setting the caller made before is not kept: `Linker` has no getter). A
+/// later `add_to_linker` of wasmtime-wasi with shadowing allowed would undo
+/// them. Readiness of stdin (`subscribe`) waits on tokio's reactor: a host
+/// that runs wasmtime-wasi on a runtime of its own needs one with I/O
+/// enabled, as wasmtime-wasi's own is.
+///
 /// [`add_to_linker`] links vfd's interfaces alone, for a linker whose
 /// WASI is wired otherwise; the guest's `wasi:cli` stdio then stays the
 /// `WasiCtx`'s, a path of its own beside vfd's 0, 1 and 2.

@@ -130,3 +130,27 @@ fn std_stdin_under_vfd_run_is_the_host_stdin() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(stdout_of(&out), "stdin: \"typed in\\n\"\n");
 }
+
+#[test]
+fn vfd_println_after_half_a_std_line_keeps_the_order() {
+    let out = both("mixed");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "std's half, vfd's half\nstd's line\n");
+}
+
+#[test]
+fn stdin_stream_readiness_follows_the_pipe_on_0() {
+    let out = both("stdin-poll");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "empty: ready false\n\
+         empty: poll with a zero timeout has stdin false\n\
+         empty: read gives []\n\
+         one byte: ready true\n\
+         one byte: poll with a zero timeout has stdin true\n\
+         one byte: read gives [120]\n\
+         writer closed: ready true\n\
+         writer closed: read gives closed\n"
+    );
+}

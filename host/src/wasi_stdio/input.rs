@@ -20,7 +20,7 @@ use crate::trace::{self, Args};
 use crate::{VfdCtx, VfdView};
 use rustix::event::{PollFd, PollFlags};
 use std::os::fd::AsFd;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Instant;
 use vfd_core::limits::MAX_READ_LEN;
 use wasmtime::StoreContextMut;
@@ -34,23 +34,31 @@ use wasmtime_wasi::p2::{DynInputStream, Pollable, StreamError, StreamResult};
 /// What `get-stdin` gives the guest: a stream reading whatever fd 0
 /// refers to at each read.
 pub struct StdioInput {
-    /// What fd 0 referred to at the stream's last call, for readiness.
-    watched: Option<Arc<Description>>,
+    /// What fd 0 referred to at the stream's last call, for readiness;
+    /// weak, so that the stream keeps nothing open that the guest closed.
+    watched: Weak<Description>,
 }
 
 impl StdioInput {
     pub(super) fn new() -> StdioInput {
-        StdioInput { watched: None }
+        StdioInput {
+            watched: Weak::new(),
+        }
     }
 }
 
 #[wasmtime_wasi::async_trait]
 impl Pollable for StdioInput {
     async fn ready(&mut self) {
-        let Some(desc) = &self.watched else {
+        let Some(desc) = self.watched.upgrade() else {
             // fd 0 was closed: the next read says so at once.
             return;
         };
+        // Input there now: ready at once (a fresh registration with tokio
+        // would only learn it at the reactor's next turn).
+        if has_input_on(&desc).unwrap_or(true) {
+            return;
+        }
         let Ok(dup) = desc.as_fd().try_clone_to_owned() else {
             return;
         };
@@ -77,7 +85,11 @@ pub(super) fn ours<T: WasiView>(store: &mut StoreContextMut<'_, T>, rep: u32) ->
 
 /// Remember what fd 0 is now, for the stream's readiness.
 pub(super) fn watch<T: VfdView + WasiView>(store: &mut StoreContextMut<'_, T>, rep: u32) {
-    let now = store.data_mut().vfd().desc(0).ok().cloned();
+    let now = store
+        .data_mut()
+        .vfd()
+        .desc(0)
+        .map_or_else(|_| Weak::new(), Arc::downgrade);
     if let Ok(entry) = wasi_table(store).get_any_mut(rep)
         && let Some(stream) = entry.downcast_mut::<StdioInput>()
     {
@@ -87,8 +99,12 @@ pub(super) fn watch<T: VfdView + WasiView>(store: &mut StoreContextMut<'_, T>, r
 
 /// Whether fd 0 has bytes (or an end, or an error) to give now.
 fn has_input(vfd: &VfdCtx) -> Result<bool, Errno> {
-    let desc = vfd.desc(0)?;
-    let mut fds = [PollFd::new(&**desc, PollFlags::IN)];
+    has_input_on(vfd.desc(0)?)
+}
+
+/// Whether `desc` has bytes (or an end, or an error) to give now.
+fn has_input_on(desc: &Description) -> Result<bool, Errno> {
+    let mut fds = [PollFd::new(desc, PollFlags::IN)];
     let now = rustix::event::Timespec {
         tv_sec: 0,
         tv_nsec: 0,

@@ -47,6 +47,13 @@ impl Pollable for StdioOutput {
     async fn ready(&mut self) {}
 }
 
+/// What `check-write` answers for vfd's streams, without a call: the most
+/// one `write` or `write-zeroes` may take.
+const CHECK_WRITE: u64 = MAX_READ_LEN as u64;
+
+/// The most the `blocking-*-and-flush` calls take, as wasi:io specifies.
+const BLOCKING_LIMIT: u64 = 4096;
+
 /// A write can take this many zero bytes at a time from here.
 static ZEROES: [u8; 4096] = [0; 4096];
 
@@ -72,6 +79,9 @@ fn stream_result(written: Result<(), Errno>) -> StreamResult<()> {
 /// and now is, or a table request interrupted it).
 fn attempt(w: &PendingWrite, bytes: &[u8]) -> Result<Option<usize>, Errno> {
     let waited = match w.write(bytes) {
+        // A write that takes nothing of a non-empty buffer would be made
+        // again for ever: an I/O error, as std's `write_all` has it.
+        Ok(0) if !bytes.is_empty() => Err(Errno::Io),
         Ok(n) => return Ok(Some(n as usize)),
         Err(Errno::Again) => w.wait_writable(),
         Err(e) => Err(e),
@@ -165,7 +175,7 @@ pub(super) fn define<T: VfdView + WasiView + 'static>(
         &method("check-write"),
         |mut store: StoreContextMut<'_, T>, (s,): (Out,)| {
             if ours(&mut store, s.rep()).is_some() {
-                return lower(wasi_table(&mut store), Ok(u64::from(MAX_READ_LEN)));
+                return lower(wasi_table(&mut store), Ok(CHECK_WRITE));
             }
             let table = wasi_table(&mut store);
             let result = table.check_write(s);
@@ -180,6 +190,7 @@ pub(super) fn define<T: VfdView + WasiView + 'static>(
                 "output-stream.write",
                 s,
                 data,
+                CHECK_WRITE,
                 HostOutputStream::write,
             )
         },
@@ -192,6 +203,7 @@ pub(super) fn define<T: VfdView + WasiView + 'static>(
                 "output-stream.blocking-write-and-flush",
                 s,
                 data,
+                BLOCKING_LIMIT,
                 HostOutputStream::blocking_write_and_flush,
             )
         },
@@ -199,7 +211,13 @@ pub(super) fn define<T: VfdView + WasiView + 'static>(
     inst.func_wrap(
         &method("write-zeroes"),
         |mut store: StoreContextMut<'_, T>, (s, len): (Out, u64)| {
-            zeroes_method(&mut store, s, len, HostOutputStream::write_zeroes)
+            zeroes_method(
+                &mut store,
+                s,
+                len,
+                CHECK_WRITE,
+                HostOutputStream::write_zeroes,
+            )
         },
     )?;
     inst.func_wrap(
@@ -209,6 +227,7 @@ pub(super) fn define<T: VfdView + WasiView + 'static>(
                 &mut store,
                 s,
                 len,
+                BLOCKING_LIMIT,
                 HostOutputStream::blocking_write_zeroes_and_flush,
             )
         },
@@ -254,17 +273,23 @@ pub(super) fn define<T: VfdView + WasiView + 'static>(
     Ok(())
 }
 
-/// `write` or `blocking-write-and-flush` (`call`): the same for vfd's
-/// streams (every write is whole and unbuffered), traced as the write to
-/// its number that it is; `theirs` for the others.
+/// `write` or `blocking-write-and-flush` (`call`, which takes at most
+/// `limit` bytes): the same for vfd's streams (every write is whole and
+/// unbuffered), traced as the write to its number that it is; `theirs`
+/// for the others.
 fn write_method<T: VfdView + WasiView>(
     store: &mut StoreContextMut<'_, T>,
     call: &str,
     s: Resource<OutputStream>,
     data: WasmList<u8>,
+    limit: u64,
     theirs: fn(&mut ResourceTable, Resource<OutputStream>, Vec<u8>) -> StreamResult<()>,
 ) -> wasmtime::Result<(Result<(), streams::StreamError>,)> {
     let result = match ours(store, s.rep()) {
+        // As wasmtime-wasi: more than the call may take is the guest's bug.
+        Some(_) if data.len() as u64 > limit => Err(StreamError::trap(
+            "cannot write more than `check-write` allows (4096 bytes for the blocking call)",
+        )),
         Some(fd) => {
             let start = trace::enabled().then(Instant::now);
             let written = write_guest_bytes(store, fd, &data);
@@ -290,9 +315,15 @@ fn zeroes_method<T: VfdView + WasiView>(
     store: &mut StoreContextMut<'_, T>,
     s: Resource<OutputStream>,
     len: u64,
+    limit: u64,
     theirs: fn(&mut ResourceTable, Resource<OutputStream>, u64) -> StreamResult<()>,
 ) -> wasmtime::Result<(Result<(), streams::StreamError>,)> {
     let result = match ours(store, s.rep()) {
+        // As wasmtime-wasi: more than the call may take is the guest's
+        // bug, a trap (and no length is written for ever in the host).
+        Some(_) if len > limit => Err(StreamError::trap(
+            "cannot write more zeroes than `check-write` allows (4096 for the blocking call)",
+        )),
         Some(fd) => stream_result(write_zeroes(store, fd, len)),
         None => theirs(wasi_table(store), s, len),
     };
@@ -316,8 +347,9 @@ fn flush_method<T: VfdView + WasiView>(
 /// `splice` or `blocking-splice` of `src` into `s`. Between two of
 /// wasmtime-wasi's streams, wasmtime-wasi's own; else read from `src`, then
 /// written to `s`, each side by its own methods, and at most what `s`
-/// takes without waiting (`check-write`), or 4096 bytes, what
-/// `blocking-write-and-flush` takes, for `blocking-splice`.
+/// takes without waiting (`check-write`; at most 4096 bytes, what
+/// `blocking-write-and-flush` takes, for `blocking-splice`, which waits for
+/// the destination first).
 fn splice_method<T: VfdView + WasiView>(
     store: &mut StoreContextMut<'_, T>,
     s: Resource<OutputStream>,
@@ -338,8 +370,17 @@ fn splice_method<T: VfdView + WasiView>(
         return lower(table, result);
     }
     let budget = match (into, blocking) {
-        (Some(_), _) => Ok(u64::from(MAX_READ_LEN)),
-        (None, true) => Ok(4096),
+        (Some(_), _) => Ok(CHECK_WRITE),
+        // As wasmtime-wasi's blocking splice: wait until the destination
+        // takes a write (or says it is closed) before taking any input.
+        (None, true) => {
+            HostOutputStream::blocking_flush(wasi_table(store), Resource::new_borrow(s.rep()))
+                .and_then(|()| {
+                    wasi_table(store)
+                        .check_write(Resource::new_borrow(s.rep()))
+                        .map(|n| n.min(BLOCKING_LIMIT))
+                })
+        }
         (None, false) => wasi_table(store).check_write(Resource::new_borrow(s.rep())),
     };
     let len = match budget {

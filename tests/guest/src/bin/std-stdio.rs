@@ -7,9 +7,14 @@
 //! - `closed`: fd 1 closed (`println!` goes nowhere, as Rust's std does
 //!   with EBADF on Linux), then a file opened, which takes number 1;
 //! - `panic`: a file on fd 2, then a panic, whose message lands there;
+//! - `mixed`: std's `print!` of half a line (held in std's line buffer),
+//!   then `vfd::println!` of the rest: one line, in order;
 //! - `stdin`: std's stdin, read to its end (whatever fd 0 is);
 //! - `stdin-file`: a file on fd 0, read through std's stdin;
 //! - `stdin-pipe`: a pipe on fd 0, read through std's stdin;
+//! - `stdin-poll`: the readiness of `wasi:cli`'s stdin stream (what
+//!   wasi-libc's `poll` on fd 0 asks) with a pipe on fd 0: empty, one byte,
+//!   its writer closed;
 //! - `stdin-closed`: fd 0 closed: std's stdin is at its end (Rust's std
 //!   takes EBADF on stdin as the end, as on Linux).
 
@@ -99,9 +104,52 @@ fn stdin_pipe() -> std::io::Result<()> {
     print_stdin("stdin from a pipe")
 }
 
+fn stdin_poll() -> std::io::Result<()> {
+    use wasip2::clocks::monotonic_clock::subscribe_duration;
+    use wasip2::io::poll::poll;
+    use wasip2::io::streams::StreamError;
+    let (reader, writer) = vfd::pipe::pipe()?;
+    dup2_stdin(&reader)?;
+    drop(reader);
+    let stdin = wasip2::cli::stdin::get_stdin();
+    let ready = stdin.subscribe();
+    let describe = |read: Result<Vec<u8>, StreamError>| match read {
+        Ok(bytes) => format!("{bytes:?}"),
+        Err(StreamError::Closed) => "closed".to_owned(),
+        Err(StreamError::LastOperationFailed(e)) => e.to_debug_string(),
+    };
+    println!("empty: ready {}", ready.ready());
+    // poll returns once one is ready: stdin (index 0), or the timeout.
+    let stdin_in = |ready: &[u32]| ready.contains(&0);
+    println!(
+        "empty: poll with a zero timeout has stdin {}",
+        stdin_in(&poll(&[&ready, &subscribe_duration(0)]))
+    );
+    println!("empty: read gives {}", describe(stdin.read(10)));
+    let mut writer = File::from(writer);
+    writer.write_all(b"x")?;
+    println!("one byte: ready {}", ready.ready());
+    println!(
+        "one byte: poll with a zero timeout has stdin {}",
+        stdin_in(&poll(&[&ready, &subscribe_duration(0)]))
+    );
+    println!("one byte: read gives {}", describe(stdin.read(10)));
+    drop(writer);
+    println!("writer closed: ready {}", ready.ready());
+    println!("writer closed: read gives {}", describe(stdin.read(10)));
+    Ok(())
+}
+
 fn stdin_closed() -> std::io::Result<()> {
     close_raw(0)?;
     print_stdin("stdin closed")
+}
+
+fn mixed() -> std::io::Result<()> {
+    print!("std's half, ");
+    vfd::println!("vfd's half");
+    println!("std's line");
+    Ok(())
 }
 
 fn main() {
@@ -111,9 +159,11 @@ fn main() {
         "pipe" => pipe(),
         "closed" => closed(),
         "panic" => panics(),
+        "mixed" => mixed(),
         "stdin" => print_stdin("stdin"),
         "stdin-file" => stdin_file(),
         "stdin-pipe" => stdin_pipe(),
+        "stdin-poll" => stdin_poll(),
         "stdin-closed" => stdin_closed(),
         other => {
             eprintln!("std-stdio: unknown scenario {other:?}");
