@@ -6,6 +6,11 @@
 //! guest (`vfd compose`), it gives the guest vfd's descriptor model with
 //! nothing but wasi:* left to import.
 //!
+//! It also exports the WASI interfaces through which the guest's own
+//! standard I/O flows (`layer/wit/composed.wit`): `wasi:cli` stdin, stdout
+//! and stderr are descriptors 0, 1 and 2 of its table, so std's
+//! `println!` follows a `dup2` as on Linux. See the `wasi` module.
+//!
 //! It shares the descriptor rules with the host build (the `vfd-core`
 //! crate). What differs is the object layer:
 //! - files and directories are wasi:filesystem descriptors, which have no
@@ -57,6 +62,7 @@ mod pipes;
 mod poll;
 mod sockets;
 mod state;
+mod wasi;
 
 pub use object::pipe::{PIPE_BUF, PIPE_CAPACITY};
 pub use state::MAX_FDS_VAR;

@@ -85,6 +85,22 @@ fn watch(d: &Description, events: Events) -> Watch {
     }
 }
 
+/// A pollable for a wasi:io stream the layer serves over `d`: ready now
+/// if `d` is, else the runtime's where `d` has one (stdio, a socket), else
+/// never: an in-memory object that is not ready cannot become so while
+/// this instance waits, as a Linux process waiting on a pipe only it
+/// writes would wait for ever.
+pub fn stream_pollable(d: &Description, events: Events) -> Pollable {
+    let mut w = watch(d, events);
+    if !w.now.is_empty() {
+        monotonic_clock::subscribe_duration(0)
+    } else if !w.pollables.is_empty() {
+        w.pollables.swap_remove(0).0
+    } else {
+        monotonic_clock::subscribe_duration(u64::MAX)
+    }
+}
+
 /// A pipe end's readiness, as Linux's `pipe_poll`: the read end is
 /// POLLIN with data and POLLHUP once every writer is gone; the write end
 /// POLLOUT with room and POLLERR once every reader is gone.

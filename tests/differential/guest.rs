@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use vfd_cli::compose::{Stdio, compose_with};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
@@ -103,9 +104,13 @@ fn replay(mode: Mode) -> &'static Component {
         Mode::Composed => COMPOSED.get_or_init(|| {
             let layer =
                 vfd_cli::compose::require_embedded_layer().unwrap_or_else(|e| panic!("{e:#}"));
-            let composed = vfd_cli::compose::compose(replay_wasm(), layer)
+            // The replay guest reads its script and reports on its WASI
+            // stdio while the sequences close and dup2 over 0, 1 and 2:
+            // that stdio stays the runtime's, as the host run's stays its
+            // WasiCtx's (`wasi_stdio(false)`).
+            let composed = compose_with(replay_wasm(), layer, Stdio::Runtime)
                 .unwrap_or_else(|e| panic!("cannot compose the replay guest: {e:#}"));
-            Component::new(engine(), composed).unwrap()
+            Component::new(engine(), composed.bytes).unwrap()
         }),
     }
 }

@@ -134,18 +134,59 @@ fn a_semver_compatible_vfd_version_is_plugged() {
 /// `guest` with its `vfd:posix/*@FROM` names renamed to `@TO` (the same
 /// length, so the component stays well formed).
 fn with_vfd_version(guest: &[u8], from: &str, to: &str) -> Vec<u8> {
-    assert_eq!(from.len(), to.len());
     let mut bytes = guest.to_vec();
     for iface in VFD_INTERFACES {
         let old = format!("vfd:posix/{iface}@{from}");
         let new = format!("vfd:posix/{iface}@{to}");
-        let mut at = 0;
-        while let Some(i) = find(&bytes[at..], old.as_bytes()) {
-            bytes[at + i..at + i + old.len()].copy_from_slice(new.as_bytes());
-            at += i + old.len();
-        }
+        bytes = renamed(&bytes, &old, &new);
     }
     bytes
+}
+
+/// `component` with every `old` in it replaced by `new`, of the same
+/// length, so the component stays well formed.
+fn renamed(component: &[u8], old: &str, new: &str) -> Vec<u8> {
+    assert_eq!(old.len(), new.len());
+    let mut bytes = component.to_vec();
+    let mut at = 0;
+    while let Some(i) = find(&bytes[at..], old.as_bytes()) {
+        bytes[at + i..at + i + old.len()].copy_from_slice(new.as_bytes());
+        at += i + old.len();
+    }
+    bytes
+}
+
+/// A guest whose streams the layer serves gets its standard I/O from the
+/// layer's table, silently; `--stdio=runtime` leaves it to the runtime.
+#[test]
+fn the_layer_serves_a_guest_s_stdio_unless_told_not_to() {
+    use vfd_cli::compose::{Stdio, compose_with};
+    let std_stdio = std::fs::read(guest("std-stdio")).unwrap();
+    let served = compose_with(&std_stdio, layer(), Stdio::Auto).unwrap();
+    assert_eq!(served.stdio, None);
+    let left = compose_with(&std_stdio, layer(), Stdio::Runtime).unwrap();
+    assert_eq!(left.stdio.as_deref(), Some("--stdio=runtime"));
+}
+
+/// A guest importing a WASI interface the layer does not serve (here one
+/// renamed to an unknown name, standing for `wasi:http` and the like)
+/// could name its streams there: all of its streams then stay the
+/// runtime's, and the composition says why; `--stdio=vfd` refuses.
+#[test]
+fn an_interface_the_layer_does_not_serve_keeps_the_runtime_s_stdio() {
+    use vfd_cli::compose::{Stdio, compose_with};
+    let std_stdio = std::fs::read(guest("std-stdio")).unwrap();
+    let odd = renamed(&std_stdio, "wasi:cli/environment@", "wasi:cli/xnvironment@");
+    let composed = compose_with(&odd, layer(), Stdio::Auto).unwrap();
+    let why = composed.stdio.expect("the layer served the guest's stdio");
+    assert!(why.contains("`wasi:cli/xnvironment@"), "{why}");
+    assert!(why.contains("stays the runtime's"), "{why}");
+    let err = compose_with(&odd, layer(), Stdio::Vfd).unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("cannot serve the guest's standard I/O"),
+        "{msg}"
+    );
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -1,23 +1,38 @@
 //! One table for stdio: a component's own `println!`, `eprintln!` and
 //! panic message go through vfd's descriptors 1 and 2, so they follow a
 //! `dup2` as they would on Linux (tests/guest/src/bin/std-stdio.rs), in
-//! the host library (`run_command`) and under `vfd run`.
+//! the host library (`run_command`), under `vfd run`, and composed with
+//! the layer.
 
 use crate::harness::{
-    Fixture, Output, component, engine, guest, read_all, run_cli, run_lib, stdout_of, vfd_cli,
+    Fixture, Output, component, composed, composed_wasi, engine, guest, read_all, run_cli,
+    run_composed, run_composed_with, run_lib, run_plain, stdout_of, vfd_cli,
 };
 use std::io::Write;
 use std::process::Stdio;
 use wasmtime_wasi::WasiCtx;
+use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 
-/// The scenario `which`, embedded and under `vfd run`: the same output
+/// The scenario `which` embedded and under `vfd run`: the same output
 /// both ways, which is returned.
-fn both(which: &str) -> Output {
+fn embedded_and_run(which: &str) -> Output {
     let lib = run_lib(&Fixture::new(), "std-stdio", &[which]);
     let cli = run_cli(&Fixture::new(), "std-stdio", &[which]);
     assert_eq!(lib.code, cli.code, "{which}: {lib:?}\n{cli:?}");
     assert_eq!(lib.stdout, cli.stdout, "{which}");
     assert_eq!(lib.stderr, cli.stderr, "{which}");
+    lib
+}
+
+/// The scenario `which` in the three modes: embedded, under `vfd run`,
+/// and composed with the layer under plain wasmtime-wasi. The same output
+/// every way, which is returned.
+fn both(which: &str) -> Output {
+    let lib = embedded_and_run(which);
+    let composed = run_composed(&Fixture::new(), "std-stdio", &[which]);
+    assert_eq!(lib.code, composed.code, "{which} composed: {composed:?}");
+    assert_eq!(lib.stdout, composed.stdout, "{which} composed");
+    assert_eq!(lib.stderr, composed.stderr, "{which} composed");
     lib
 }
 
@@ -74,6 +89,30 @@ fn a_panic_message_lands_in_the_file_on_2() {
     );
     let file = std::fs::read_to_string(fixture.path("mnt/std-stdio.txt")).unwrap();
     assert!(file.contains("a panic on a redirected fd 2"), "{file:?}");
+}
+
+#[test]
+fn a_composed_guest_s_panic_message_lands_in_the_file_on_2() {
+    let fixture = Fixture::new();
+    let (mut b, _stdout, stderr) = composed_wasi(&fixture, "std-stdio", &["panic"]);
+    let ran = run_plain(&composed("std-stdio"), b.build());
+    assert!(ran.is_err(), "the panicking guest did not trap: {ran:?}");
+    let terminal = String::from_utf8_lossy(&stderr.contents()).into_owned();
+    assert!(
+        !terminal.contains("a panic on a redirected fd 2"),
+        "the message went to the runtime's stderr: {terminal}"
+    );
+    let file = std::fs::read_to_string(fixture.path("mnt/std-stdio.txt")).unwrap();
+    assert!(file.contains("a panic on a redirected fd 2"), "{file:?}");
+}
+
+#[test]
+fn a_composed_guest_s_std_stdin_is_the_runtime_s_stdin() {
+    let out = run_composed_with(&Fixture::new(), "std-stdio", &["stdin"], |b| {
+        b.stdin(MemoryInputPipe::new("typed in\n"));
+    });
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "stdin: \"typed in\\n\"\n");
 }
 
 /// The panic scenario through the host library: the guest traps; what
@@ -138,19 +177,52 @@ fn vfd_println_after_half_a_std_line_keeps_the_order() {
     assert_eq!(out.stdout, "std's half, vfd's half\nstd's line\n");
 }
 
-#[test]
-fn stdin_stream_readiness_follows_the_pipe_on_0() {
-    let out = both("stdin-poll");
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(
-        out.stdout,
+/// What the `stdin-poll` scenario prints when the stdin stream's pollable
+/// says `later` once the pipe has a byte and once its writer is gone.
+fn readiness_story(later: bool) -> String {
+    format!(
         "empty: ready false\n\
          empty: poll with a zero timeout has stdin false\n\
          empty: read gives []\n\
-         one byte: ready true\n\
-         one byte: poll with a zero timeout has stdin true\n\
+         one byte: ready {later}\n\
+         one byte: poll with a zero timeout has stdin {later}\n\
          one byte: read gives [120]\n\
-         writer closed: ready true\n\
+         writer closed: ready {later}\n\
          writer closed: read gives closed\n"
+    )
+}
+
+#[test]
+fn stdin_stream_readiness_follows_the_pipe_on_0() {
+    let out = embedded_and_run("stdin-poll");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, readiness_story(true));
+}
+
+/// Composed, a pollable is the runtime's (the layer does not serve
+/// `wasi:io/poll`), so one over a pipe of the layer's says what the pipe
+/// was when it was made: the reads still see every change (README,
+/// differences).
+#[test]
+fn composed_stdin_readiness_is_the_pipe_s_when_subscribed() {
+    let out = run_composed(&Fixture::new(), "std-stdio", &["stdin-poll"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, readiness_story(false));
+}
+
+/// A guest that uses std's files and TCP too: composed, the layer serves
+/// (forwards) the interfaces that hand out those streams, and std's
+/// stdout still follows vfd's fd 1.
+#[test]
+fn composed_std_files_and_tcp_still_work_beside_vfd_stdio() {
+    let out = run_composed_with(&Fixture::new(), "std-fs-net", &[], |b| {
+        b.inherit_network();
+    });
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "std::fs read back: written by std::fs\n\
+         std::net echoed: OVER STD'S TCP\n\
+         the file holds: std's println! into vfd's file\n"
     );
 }

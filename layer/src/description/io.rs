@@ -20,6 +20,13 @@ const MAX_FILE_OFFSET: u64 = ((1 << 32) - 1) * 4096;
 impl Description {
     /// read(2): at most `len` bytes (and at most [`MAX_READ_LEN`]).
     pub fn read(&self, len: u32) -> Result<Vec<u8>, Errno> {
+        self.read_as(len, self.nonblock())
+    }
+
+    /// read(2) waiting or not, whatever the description's O_NONBLOCK
+    /// says: a wasi:io stream's `read` never waits and its `blocking-read`
+    /// always may.
+    pub fn read_as(&self, len: u32, nonblock: bool) -> Result<Vec<u8>, Errno> {
         if !self.readable() {
             return Err(Errno::Badf);
         }
@@ -35,19 +42,25 @@ impl Description {
                 Ok(data)
             }
             Object::Dir(_) => Err(Errno::Isdir),
-            Object::Stdio(s) => s.read(len, self.nonblock()),
+            Object::Stdio(s) => s.read(len, nonblock),
             Object::Pipe(p) => {
                 let mut pipe = p.pipe.borrow_mut();
-                pipe.read(len as usize, self.nonblock()).map_err(pipe_errno)
+                pipe.read(len as usize, nonblock).map_err(pipe_errno)
             }
-            Object::SocketPair(s) => s.read(len as usize, self.nonblock()).map_err(pipe_errno),
-            Object::Socket(n) => n.read(len, self.nonblock()),
+            Object::SocketPair(s) => s.read(len as usize, nonblock).map_err(pipe_errno),
+            Object::Socket(n) => n.read(len, nonblock),
         }
     }
 
     /// write(2): at the offset, or at the end for an `append`
     /// description; the offset then points after what was written.
     pub fn write(&self, data: &[u8]) -> Result<u32, Errno> {
+        self.write_as(data, self.nonblock())
+    }
+
+    /// write(2) waiting or not, whatever the description's O_NONBLOCK
+    /// says (a wasi:io stream's writes are made whole).
+    pub fn write_as(&self, data: &[u8], nonblock: bool) -> Result<u32, Errno> {
         if !self.writable() {
             return Err(Errno::Badf);
         }
@@ -75,20 +88,20 @@ impl Description {
             // A directory is never open for writing: the access check above
             // answers first, as on Linux.
             Object::Dir(_) => Err(Errno::Isdir),
-            Object::Stdio(s) => s.write(data, self.nonblock()),
+            Object::Stdio(s) => s.write(data, nonblock),
             // Linux: a write of nothing to a pipe succeeds before the
             // pipe is even looked at (no EPIPE without a reader).
             Object::Pipe(_) if data.is_empty() => Ok(0),
             Object::Pipe(p) => {
                 let mut pipe = p.pipe.borrow_mut();
-                let n = pipe.write(data, self.nonblock()).map_err(pipe_errno)?;
+                let n = pipe.write(data, nonblock).map_err(pipe_errno)?;
                 Ok(n as u32)
             }
             Object::SocketPair(s) => {
-                let n = s.write(data, self.nonblock()).map_err(pipe_errno)?;
+                let n = s.write(data, nonblock).map_err(pipe_errno)?;
                 Ok(n as u32)
             }
-            Object::Socket(n) => n.write(data, self.nonblock()),
+            Object::Socket(n) => n.write(data, nonblock),
         }
     }
 

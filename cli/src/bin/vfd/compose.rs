@@ -6,8 +6,9 @@
 //! runtime (`wasi:*`), so `wasmtime run --dir HOST::/data OUT.wasm` runs it.
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use std::path::PathBuf;
+use vfd_cli::compose::{Stdio, compose_with};
 
 #[derive(Parser)]
 pub struct ComposeArgs {
@@ -23,6 +24,31 @@ pub struct ComposeArgs {
     /// built into vfd.
     #[arg(long, value_name = "PATH")]
     layer: Option<PathBuf>,
+
+    /// Who serves the guest's own standard I/O (Rust's `println!`, C's
+    /// `printf`, Python's `print`): `vfd`, descriptors 0, 1 and 2 of the
+    /// layer's table; `runtime`, the runtime's; `auto`, vfd's when the
+    /// guest can take it, else the runtime's with a note saying why.
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = StdioArg::Auto)]
+    stdio: StdioArg,
+}
+
+/// `--stdio`.
+#[derive(Clone, Copy, ValueEnum)]
+enum StdioArg {
+    Auto,
+    Vfd,
+    Runtime,
+}
+
+impl From<StdioArg> for Stdio {
+    fn from(arg: StdioArg) -> Stdio {
+        match arg {
+            StdioArg::Auto => Stdio::Auto,
+            StdioArg::Vfd => Stdio::Vfd,
+            StdioArg::Runtime => Stdio::Runtime,
+        }
+    }
 }
 
 pub fn compose(args: ComposeArgs) -> Result<u8> {
@@ -37,9 +63,12 @@ pub fn compose(args: ComposeArgs) -> Result<u8> {
         }
         None => vfd_cli::compose::require_embedded_layer()?,
     };
-    let composed = vfd_cli::compose::compose(&guest, layer)
+    let composed = compose_with(&guest, layer, args.stdio.into())
         .with_context(|| format!("cannot compose {}", args.guest.display()))?;
-    std::fs::write(&args.output, composed)
+    if let (Some(why), StdioArg::Auto) = (&composed.stdio, args.stdio) {
+        eprintln!("vfd: note: {why}");
+    }
+    std::fs::write(&args.output, composed.bytes)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     Ok(0)
 }

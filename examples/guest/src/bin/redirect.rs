@@ -2,8 +2,9 @@
 //! hand: save fd 1 with dup, dup2 the file onto 1, print, then dup2 the
 //! saved copy back.
 //!
-//! fd 1 is an entry in this guest's own table, so the redirection never
-//! touches the host's stdout. Expected output:
+//! fd 1 is an entry in this guest's own table, and std's `println!` writes
+//! to it: the redirection moves std's output as it would on Linux, and
+//! never touches the host's stdout. Expected output:
 //!
 //! ```text
 //! to the terminal
@@ -18,7 +19,7 @@ const LOG: &str = "/data/redirect.log";
 
 fn main() {
     if let Err(e) = run() {
-        vfd::eprintln!("redirect: {e}");
+        eprintln!("redirect: {e}");
         std::process::exit(1);
     }
 }
@@ -36,15 +37,15 @@ fn run() -> std::io::Result<()> {
         .open(LOG)?;
     dup2_stdout(&file)?;
     drop(file);
-    vfd::println!("to the file");
+    println!("to the file");
 
     // Put the terminal back on fd 1.
     dup2_stdout(&saved)?;
     drop(saved);
-    vfd::println!("to the terminal");
+    println!("to the terminal");
 
     // Show where the first line went.
     let logged = fs::read_to_string(LOG)?;
-    vfd::print!("redirect.log holds: {logged}");
+    print!("redirect.log holds: {logged}");
     fs::remove_file(LOG)
 }
