@@ -24,6 +24,17 @@ pub struct Output {
     pub stderr: String,
 }
 
+impl Output {
+    /// What a finished command returned.
+    pub fn of(out: &std::process::Output) -> Output {
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -46,6 +57,43 @@ pub fn p1_guest(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| build_guests("wasm32-wasip1", &["vfd-p1-guests"]));
     guest_in(dir, name)
+}
+
+/// The test guest `name` built for the host, as the reference the wasm
+/// build is compared with (a guest that supports it calls the C library
+/// where the wasm build calls vfd). Built once per test run, in its own
+/// target directory.
+pub fn native_guest(name: &str) -> PathBuf {
+    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let target_dir = workspace().join("target").join("native");
+    let mut built = BUILT.lock().unwrap();
+    if !built.iter().any(|b| b == name) {
+        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let status = cargo
+            .current_dir(workspace())
+            .args(["build", "-p", "vfd-test-guests", "--bin", name])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .status()
+            .expect("cannot run cargo to build a native guest");
+        assert!(status.success(), "building the native guest {name} failed");
+        built.push(name.to_owned());
+    }
+    target_dir.join("debug").join(name)
+}
+
+/// Run the native build of `name` with `args` in the fixture's `mnt`
+/// directory (what the guest sees as `/data`), stdin empty.
+pub fn run_native(fixture: &Fixture, name: &str, args: &[&str]) -> Output {
+    let out = Command::new(native_guest(name))
+        .args(args)
+        .current_dir(fixture.path("mnt"))
+        .stdin(std::process::Stdio::null())
+        // A panic message as a wasm guest's: without a backtrace.
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    Output::of(&out)
 }
 
 /// Build `packages` for `target` in release mode under target/wasm, and
@@ -273,11 +321,7 @@ pub fn run_cli_with(fixture: &Fixture, flags: &[&str], name: &str, args: &[&str]
         .args(args)
         .output()
         .unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Output::of(&out)
 }
 
 /// The wasm layer the composed mode plugs in: the one built into vfd

@@ -1,12 +1,13 @@
 //! One table for stdio: a component's own `println!`, `eprintln!` and
 //! panic message go through vfd's descriptors 1 and 2, so they follow a
-//! `dup2` as they would on Linux (tests/guest/src/bin/std-stdio.rs), in
-//! the host library (`run_command`), under `vfd run`, and composed with
-//! the layer.
+//! `dup2` as they would on Linux (tests/guest/src/bin/std-stdio), in the
+//! host library (`run_command`), under `vfd run`, and composed with the
+//! layer; the same program built natively, with the C library's calls,
+//! says where Linux puts each line.
 
 use crate::harness::{
     Fixture, Output, component, composed, composed_wasi, engine, guest, read_all, run_cli,
-    run_composed, run_composed_with, run_lib, run_plain, stdout_of, vfd_cli,
+    run_composed, run_composed_with, run_lib, run_native, run_plain, stdout_of, vfd_cli,
 };
 use std::io::Write;
 use std::process::Stdio;
@@ -27,13 +28,24 @@ fn embedded_and_run(which: &str) -> Output {
 /// The scenario `which` in the three modes: embedded, under `vfd run`,
 /// and composed with the layer under plain wasmtime-wasi. The same output
 /// every way, which is returned.
-fn both(which: &str) -> Output {
+fn three_modes(which: &str) -> Output {
     let lib = embedded_and_run(which);
     let composed = run_composed(&Fixture::new(), "std-stdio", &[which]);
     assert_eq!(lib.code, composed.code, "{which} composed: {composed:?}");
     assert_eq!(lib.stdout, composed.stdout, "{which} composed");
     assert_eq!(lib.stderr, composed.stderr, "{which} composed");
     lib
+}
+
+/// The scenario `which` in the three modes and natively, with the C
+/// library's calls, as the reference: the same output every way.
+fn both(which: &str) -> Output {
+    let wasm = three_modes(which);
+    let native = run_native(&Fixture::new(), "std-stdio", &[which]);
+    assert_eq!(wasm.code, native.code, "{which} native: {native:?}");
+    assert_eq!(wasm.stdout, native.stdout, "{which} native");
+    assert_eq!(wasm.stderr, native.stderr, "{which} native");
+    wasm
 }
 
 #[test]
@@ -72,6 +84,16 @@ fn println_on_a_closed_1_goes_nowhere_then_into_what_takes_1() {
 }
 
 #[test]
+fn println_on_a_read_only_1_goes_nowhere() {
+    // Linux: a write to a descriptor open read-only is EBADF, which std
+    // ignores on its stdout and stderr.
+    let out = both("read-only");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "stdout back\n");
+    assert_eq!(out.stderr, "stderr back\n");
+}
+
+#[test]
 fn a_panic_message_lands_in_the_file_on_2() {
     let fixture = Fixture::new();
     let lib = run_lib_panicking(&fixture);
@@ -89,6 +111,29 @@ fn a_panic_message_lands_in_the_file_on_2() {
     );
     let file = std::fs::read_to_string(fixture.path("mnt/std-stdio.txt")).unwrap();
     assert!(file.contains("a panic on a redirected fd 2"), "{file:?}");
+    // Natively: the same message in the file, none on the terminal (and
+    // status 101 where the wasm guest traps).
+    let fixture = Fixture::new();
+    let native = run_native(&fixture, "std-stdio", &["panic"]);
+    assert_eq!(native.code, 101, "{native:?}");
+    assert_eq!(native.stderr, "");
+    let native_file = std::fs::read_to_string(fixture.path("mnt/std-stdio.txt")).unwrap();
+    assert_eq!(without_thread_id(&lib), without_thread_id(&native_file));
+}
+
+/// A panic message without the thread's id (`thread 'main' (17911)`),
+/// which is the process's own.
+fn without_thread_id(message: &str) -> String {
+    message
+        .lines()
+        .map(|line| match (line.find(" ("), line.find(") panicked")) {
+            (Some(open), Some(close)) if open < close => {
+                format!("{}{}", &line[..open], &line[close + 1..])
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -172,7 +217,8 @@ fn std_stdin_under_vfd_run_is_the_host_stdin() {
 
 #[test]
 fn vfd_println_after_half_a_std_line_keeps_the_order() {
-    let out = both("mixed");
+    // vfd's own print macros: no native counterpart.
+    let out = three_modes("mixed");
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "std's half, vfd's half\nstd's line\n");
 }
