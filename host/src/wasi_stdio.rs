@@ -112,41 +112,42 @@ fn define_terminals<T: VfdView + WasiView + 'static>(
             .then(|| crate::bindings::vfd::posix::descriptors::Host::is_terminal(vfd, fd))
             .map(|terminal| terminal.unwrap_or(false))
     }
-    let mut inst = linker.instance(&format!("wasi:cli/terminal-stdin@{WASI_VERSION}"))?;
-    inst.func_wrap(
-        "get-terminal-stdin",
-        |mut store: StoreContextMut<'_, T>, (): ()| {
-            let terminal = match is_terminal(&mut store, 0) {
-                None => terminal_stdin::Host::get_terminal_stdin(&mut store.data_mut().cli())?,
-                Some(false) => None,
-                Some(true) => Some(wasi_table(&mut store).push(TerminalInput {})?),
-            };
-            Ok((terminal,))
-        },
-    )?;
-    let mut inst = linker.instance(&format!("wasi:cli/terminal-stdout@{WASI_VERSION}"))?;
-    inst.func_wrap(
-        "get-terminal-stdout",
-        |mut store: StoreContextMut<'_, T>, (): ()| {
-            let terminal = match is_terminal(&mut store, 1) {
-                None => terminal_stdout::Host::get_terminal_stdout(&mut store.data_mut().cli())?,
-                Some(false) => None,
-                Some(true) => Some(wasi_table(&mut store).push(TerminalOutput {})?),
-            };
-            Ok((terminal,))
-        },
-    )?;
-    let mut inst = linker.instance(&format!("wasi:cli/terminal-stderr@{WASI_VERSION}"))?;
-    inst.func_wrap(
-        "get-terminal-stderr",
-        |mut store: StoreContextMut<'_, T>, (): ()| {
-            let terminal = match is_terminal(&mut store, 2) {
-                None => terminal_stderr::Host::get_terminal_stderr(&mut store.data_mut().cli())?,
-                Some(false) => None,
-                Some(true) => Some(wasi_table(&mut store).push(TerminalOutput {})?),
-            };
-            Ok((terminal,))
-        },
-    )?;
+    // The three definitions differ only in the interface, the number and
+    // the resource: one shape, written once.
+    macro_rules! define {
+        ($name:literal, $fd:literal, $runtime:path, $resource:expr) => {
+            let mut inst =
+                linker.instance(&format!("wasi:cli/terminal-{}@{WASI_VERSION}", $name))?;
+            inst.func_wrap(
+                concat!("get-terminal-", $name),
+                |mut store: StoreContextMut<'_, T>, (): ()| {
+                    let terminal = match is_terminal(&mut store, $fd) {
+                        None => $runtime(&mut store.data_mut().cli())?,
+                        Some(false) => None,
+                        Some(true) => Some(wasi_table(&mut store).push($resource)?),
+                    };
+                    Ok((terminal,))
+                },
+            )?;
+        };
+    }
+    define!(
+        "stdin",
+        0,
+        terminal_stdin::Host::get_terminal_stdin,
+        TerminalInput {}
+    );
+    define!(
+        "stdout",
+        1,
+        terminal_stdout::Host::get_terminal_stdout,
+        TerminalOutput {}
+    );
+    define!(
+        "stderr",
+        2,
+        terminal_stderr::Host::get_terminal_stderr,
+        TerminalOutput {}
+    );
     Ok(())
 }
