@@ -16,7 +16,7 @@
 //! | --- | --- | --- |
 //! | reaches the table through | the WIT package `vfd:posix` | WASI preview 1, and vfd's import module `vfd` for what preview 1 lacks (the dup family, fcntl's flags, pipes, socket pairs, poll(2), making sockets) |
 //! | std's descriptors (`std::fs`, `std::net`, `std::os::fd`) | wasi-libc's own, unrelated to vfd's numbers | vfd's: one table, so a number from either works with both |
-//! | std's `println!`, `eprintln!`, `stdin()` | fd 1, 2 and 0 of the table, wherever `dup2` points them, under `vfd run` and `vfd_host::add_to_linker_with_wasi`; composed, still the runtime's stdio | fd 1, 2 and 0 of the table, wherever `dup2` points them |
+//! | std's `println!`, `eprintln!`, `stdin()` | fd 1, 2 and 0 of the table, wherever `dup2` points them: under `vfd run`, `vfd_host::add_to_linker_with_wasi` and composed with the layer | fd 1, 2 and 0 of the table, wherever `dup2` points them |
 //! | paths and the current directory | vfd's (`vfd::env`), separate from std's | wasi-libc's, shared with std |
 //! | `vfd::handles`, and `cabi_import_realloc` (below) | yes | no: they are the WIT's `file` resource and the component model's realloc; every read lands in the caller's buffer anyway |
 //! | runs under | `vfd run`, `vfd_host`, or composed with the layer on any WASI 0.2 runtime | `vfd run` and `vfd_host::p1` (other runtimes lack the `vfd` module) |
@@ -56,8 +56,8 @@
 //! let mut text = String::new();
 //! file.read_to_string(&mut text)?; // reads from where `twin` moved the offset
 //!
-//! vfd::stdio::dup2_stdout(&file)?; // vfd's fd 1 now goes to notes.txt
-//! vfd::println!("appended through fd 1");
+//! vfd::stdio::dup2_stdout(&file)?; // fd 1 now goes to notes.txt
+//! println!("appended through fd 1"); // std's own println! follows it
 //! # Ok(())
 //! # }
 //! ```

@@ -5,12 +5,14 @@
 //! `dup2_stdout(pipe)`) changes where vfd's fd 1 goes, and where std's
 //! own `println!` and `eprintln!` go, and `dup2_stdin(pipe)` what
 //! `std::io::stdin()` reads: on wasm32-wasip1 std's stdio is these
-//! numbers, and on wasm32-wasip2 the host (`vfd run`, or
-//! `vfd_host::add_to_linker_with_wasi`) serves std's `wasi:cli` stdio from
-//! them (composed with the layer under another runtime, std's stdio is
-//! still that runtime's). std keeps an unfinished line of stdout, and what it read ahead
-//! of stdin, in buffers of its own: flush std's stdout before moving fd
-//! 1, and move fd 0 before std reads stdin.
+//! numbers, and on wasm32-wasip2 vfd serves std's `wasi:cli` stdio from
+//! them (`vfd run`, `vfd_host::add_to_linker_with_wasi`, and the layer
+//! under another runtime, unless `vfd compose --stdio=runtime` or a
+//! `VfdCtxBuilder::wasi_stdio(false)` leaves it to the runtime; vfd's own
+//! `print!` family follows fd 1 and 2 even then). std keeps an unfinished
+//! line of stdout, and what it read ahead of stdin, in buffers of its own:
+//! flush std's stdout before moving fd 1, and move fd 0 before std reads
+//! stdin.
 
 use std::fmt;
 use std::io;

@@ -22,7 +22,7 @@ const PATH: &str = "/data/append.txt";
 
 fn main() {
     if let Err(e) = run() {
-        vfd::eprintln!("append: {e}");
+        eprintln!("append: {e}");
         std::process::exit(1);
     }
 }
@@ -40,24 +40,24 @@ fn run() -> std::io::Result<()> {
     file.seek(SeekFrom::Start(0))?;
     let mut line = [0u8; 4];
     file.read_exact(&mut line)?;
-    vfd::print!("read back: {}", String::from_utf8_lossy(&line));
+    print!("read back: {}", String::from_utf8_lossy(&line));
 
     // Move the offset back to the start: the write still goes to the end.
     file.seek(SeekFrom::Start(0))?;
-    vfd::println!("offset before writing: {}", file.stream_position()?);
+    println!("offset before writing: {}", file.stream_position()?);
     file.write_all(b"two\n")?;
-    vfd::println!("offset after writing: {}", file.stream_position()?);
+    println!("offset after writing: {}", file.stream_position()?);
 
     file.seek(SeekFrom::Start(0))?;
     let mut all = String::new();
     file.read_to_string(&mut all)?;
-    vfd::print!("whole file:\n{all}");
+    print!("whole file:\n{all}");
 
     // The append flag belongs to the open description, so a dup has it too.
     let clone = file.try_clone()?;
     let append = |flags: StatusFlags| flags.contains(StatusFlags::APPEND);
-    vfd::println!("append flag: {}", append(fcntl_getfl(&file)?));
-    vfd::println!("append flag on the clone: {}", append(fcntl_getfl(&clone)?));
+    println!("append flag: {}", append(fcntl_getfl(&file)?));
+    println!("append flag on the clone: {}", append(fcntl_getfl(&clone)?));
 
     fs::remove_file(PATH)
 }

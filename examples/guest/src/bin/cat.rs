@@ -18,7 +18,7 @@ fn main() {
     for path in std::env::args().skip(1) {
         if let Err(e) = copy(&path) {
             // Like cat(1): report the file on fd 2 and go on with the next.
-            vfd::eprintln!("cat: {path}: {e}");
+            eprintln!("cat: {path}: {e}");
             failed = true;
         }
     }

@@ -43,7 +43,7 @@ fn state(fd: RawFd) -> &'static str {
 
 fn main() {
     if let Err(e) = run() {
-        vfd::eprintln!("closefd: {e}");
+        eprintln!("closefd: {e}");
         std::process::exit(1);
     }
 }
@@ -51,45 +51,45 @@ fn main() {
 fn run() -> std::io::Result<()> {
     // Take the number out of its `File`: from here the handles decide.
     let fd = File::open("/data/hello.txt")?.into_raw_fd();
-    vfd::println!("opened /data/hello.txt as fd {fd}");
+    println!("opened /data/hello.txt as fd {fd}");
 
     let mut owning = Handle::wrap(fd, true)?;
     let borrowing = Handle::wrap(fd, false)?;
-    vfd::println!(
+    println!(
         "owning handle: fd {}, owns it: {}",
         owning.fd(),
         owning.owns_fd()
     );
-    vfd::println!(
+    println!(
         "borrowing handle: fd {}, owns it: {}",
         borrowing.fd(),
         borrowing.owns_fd()
     );
 
     drop(borrowing);
-    vfd::println!("dropped the borrowing handle: fd {fd} {}", state(fd));
+    println!("dropped the borrowing handle: fd {fd} {}", state(fd));
 
     let mut text = String::new();
     owning.read_to_string(&mut text)?;
-    vfd::print!("read through the owning handle: {text}");
+    print!("read through the owning handle: {text}");
 
     drop(owning);
-    vfd::println!("dropped the owning handle: fd {fd} {}", state(fd));
+    println!("dropped the owning handle: fd {fd} {}", state(fd));
 
     // The double-close bug: an owning handle outlives its number.
     let fd = File::open("/data/hello.txt")?.into_raw_fd();
     let stale = Handle::wrap(fd, true)?;
-    vfd::println!(
+    println!(
         "stale handle: wraps fd {}, owns it: {}",
         stale.fd(),
         stale.owns_fd()
     );
     close_raw(fd)?;
-    vfd::println!("closed fd {fd} behind its back");
+    println!("closed fd {fd} behind its back");
 
     // The lowest free number is the same one, now another file.
     let mut inner = File::open("/data/sub/inner.txt")?;
-    vfd::println!(
+    println!(
         "reopened: /data/sub/inner.txt is fd {} again",
         inner.as_raw_fd()
     );
@@ -98,7 +98,7 @@ fn run() -> std::io::Result<()> {
     drop(stale);
     let mut text = String::new();
     inner.read_to_string(&mut text)?;
-    vfd::print!(
+    print!(
         "dropped the stale handle: fd {} {}, reads: {text}",
         inner.as_raw_fd(),
         state(inner.as_raw_fd())

@@ -39,13 +39,13 @@ fn main() {
     let (source, clients) = match parse_args() {
         Ok(parsed) => parsed,
         Err(msg) => {
-            vfd::eprintln!("echo-server: {msg}");
-            vfd::eprintln!("usage: echo-server (--fd3 | --listen ADDR) [--clients N]");
+            eprintln!("echo-server: {msg}");
+            eprintln!("usage: echo-server (--fd3 | --listen ADDR) [--clients N]");
             std::process::exit(2);
         }
     };
     if let Err(e) = run(source, clients) {
-        vfd::eprintln!("echo-server: {e}");
+        eprintln!("echo-server: {e}");
         std::process::exit(1);
     }
 }
@@ -77,13 +77,13 @@ fn run(source: Source, clients: u32) -> io::Result<()> {
         Source::Handed => unsafe { TcpListener::from_raw_fd(HANDED_FD) },
         Source::Bind(addr) => TcpListener::bind(addr.as_str())?,
     };
-    vfd::println!("listening on {}", listener.local_addr()?);
+    println!("listening on {}", listener.local_addr()?);
 
     for n in 1..=clients {
         let (stream, _peer) = listener.accept()?;
-        vfd::println!("client {n} connected");
+        println!("client {n} connected");
         let lines = echo(&stream)?;
-        vfd::println!("client {n}: echoed {lines} lines");
+        println!("client {n}: echoed {lines} lines");
     }
     Ok(())
 }

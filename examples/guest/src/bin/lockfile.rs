@@ -20,31 +20,31 @@ fn lock() -> std::io::Result<File> {
 
 fn main() {
     if let Err(e) = run() {
-        vfd::eprintln!("lockfile: {e}");
+        eprintln!("lockfile: {e}");
         std::process::exit(1);
     }
 }
 
 fn run() -> std::io::Result<()> {
     let held = lock()?;
-    vfd::println!("first attempt: locked");
+    println!("first attempt: locked");
 
     // Somebody holds the lock: the exclusive create fails.
     match lock() {
         Ok(_) => {
-            vfd::println!("second attempt: locked twice!");
+            println!("second attempt: locked twice!");
             std::process::exit(1);
         }
-        Err(e) => vfd::println!("second attempt: {:?}", e.kind()),
+        Err(e) => println!("second attempt: {:?}", e.kind()),
     }
 
     // Releasing the lock is removing the file.
     drop(held);
     fs::remove_file(LOCK)?;
-    vfd::println!("lock released");
+    println!("lock released");
 
     let again = lock()?;
-    vfd::println!("third attempt: locked");
+    println!("third attempt: locked");
     drop(again);
     fs::remove_file(LOCK)
 }

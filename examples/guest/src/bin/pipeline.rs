@@ -40,7 +40,7 @@ fn pattern(i: usize) -> u8 {
 fn main() {
     let verbose = std::env::args().any(|a| a == "--verbose");
     if let Err(e) = run(verbose) {
-        vfd::eprintln!("pipeline: {e}");
+        eprintln!("pipeline: {e}");
         std::process::exit(1);
     }
 }
@@ -50,12 +50,12 @@ fn run(verbose: bool) -> io::Result<()> {
 
     let (reader, writer) = pipe()?;
     fcntl_setfl(&writer, fcntl_getfl(&writer)? | StatusFlags::NONBLOCK)?;
-    vfd::println!(
+    println!(
         "pipe: read end fd {}, write end fd {} (non-blocking)",
         reader.as_raw_fd(),
         writer.as_raw_fd()
     );
-    vfd::println!("sending {TOTAL} bytes of a counting pattern, {CHUNK} bytes per write");
+    println!("sending {TOTAL} bytes of a counting pattern, {CHUNK} bytes per write");
 
     let mut received = Vec::with_capacity(TOTAL);
     let mut buf = vec![0u8; 16 * 1024];
@@ -73,7 +73,7 @@ fn run(verbose: bool) -> io::Result<()> {
                     fills += 1;
                     if verbose {
                         let held = sent - received.len();
-                        vfd::println!("fill {fills}: {held} bytes in the pipe before EAGAIN");
+                        println!("fill {fills}: {held} bytes in the pipe before EAGAIN");
                     }
                     break;
                 }
@@ -99,15 +99,15 @@ fn run(verbose: bool) -> io::Result<()> {
         }
     }
 
-    vfd::println!(
+    println!(
         "the pipe filled up (EAGAIN) at least once: {}",
         yes_no(fills > 0)
     );
-    vfd::println!(
+    println!(
         "each time it was full, poll said the read end was readable: {}",
         yes_no(poll_said_readable)
     );
-    vfd::println!("all {sent} bytes written; closing the write end");
+    println!("all {sent} bytes written; closing the write end");
     drop(writer);
 
     // No writer is left, so once the pipe is empty read returns 0 instead
@@ -119,8 +119,8 @@ fn run(verbose: bool) -> io::Result<()> {
         }
         received.extend_from_slice(&buf[..n]);
     }
-    vfd::println!("the reader drained the rest, then read returned 0 (end of file)");
-    vfd::println!(
+    println!("the reader drained the rest, then read returned 0 (end of file)");
+    println!(
         "received {} bytes, every one in order: {}",
         received.len(),
         yes_no(received == data)

@@ -25,14 +25,14 @@ use vfd::stdio::{dup2_stdout, stdout};
 
 fn main() {
     if let Err(e) = run() {
-        vfd::eprintln!("redirect-to-pipe: {e}");
+        eprintln!("redirect-to-pipe: {e}");
         std::process::exit(1);
     }
 }
 
 fn run() -> io::Result<()> {
     let (reader, writer) = pipe()?;
-    vfd::println!(
+    println!(
         "fd 1 goes into a pipe (read end fd {}, write end fd {}) while printing 3 lines",
         reader.as_raw_fd(),
         writer.as_raw_fd()
@@ -41,24 +41,24 @@ fn run() -> io::Result<()> {
     // Keep what fd 1 is now, then make fd 1 a second write end of the pipe.
     let saved = dup(stdout())?;
     dup2_stdout(&writer)?;
-    vfd::println!("hello from fd 1");
-    vfd::println!("6 x 7 = {}", 6 * 7);
-    vfd::println!("the last line");
+    println!("hello from fd 1");
+    println!("6 x 7 = {}", 6 * 7);
+    println!("the last line");
 
     // Put fd 1 back and close the pipe's own write number: no write end is
     // left, so the reader will meet end of file after the captured bytes.
     dup2_stdout(&saved)?;
     drop(saved);
     drop(writer);
-    vfd::println!("fd 1 is back; reading the pipe to end of file");
+    println!("fd 1 is back; reading the pipe to end of file");
 
     let mut captured = String::new();
     File::from(reader).read_to_string(&mut captured)?;
     let mut count = 0;
     for line in captured.lines() {
-        vfd::println!("captured: {line}");
+        println!("captured: {line}");
         count += 1;
     }
-    vfd::println!("end of file after {count} lines");
+    println!("end of file after {count} lines");
     Ok(())
 }

@@ -22,13 +22,13 @@ const PATH: &str = "/data/shared.txt";
 fn show(label: &str, mut file: &File) -> std::io::Result<()> {
     let mut buf = [0u8; 2];
     file.read_exact(&mut buf)?;
-    vfd::println!("{label}: {}", String::from_utf8_lossy(&buf));
+    println!("{label}: {}", String::from_utf8_lossy(&buf));
     Ok(())
 }
 
 fn main() {
     if let Err(e) = run() {
-        vfd::eprintln!("shared-offset: {e}");
+        eprintln!("shared-offset: {e}");
         std::process::exit(1);
     }
 }
