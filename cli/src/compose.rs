@@ -217,24 +217,43 @@ fn wasi_plugs<'a>(
     let mut plugs = Vec::new();
     let mut blockers = Vec::new();
     for import in imports.filter(|name| name.starts_with(WASI_NAMESPACE)) {
-        if let Some(export) = matching(offered, import) {
-            plugs.push((import.clone(), export.clone()));
-        } else if !STREAM_FREE.contains(&unversioned(import)) {
-            blockers.push(import.clone());
+        match matching(offered, import) {
+            // A later minor version may add functions the layer's lacks.
+            Some(export) if newer(import, export) => blockers.push(import.clone()),
+            Some(export) => plugs.push((import.clone(), export.clone())),
+            None if STREAM_FREE.contains(&unversioned(import)) => {}
+            None => blockers.push(import.clone()),
         }
     }
     if blockers.is_empty() {
         return Ok((plugs, None));
     }
     let why = format!(
-        "the guest imports {}, which the layer does not serve, and a component's \
-         streams come from one place: its standard I/O stays the runtime's",
-        list(blockers.iter())
+        "the guest imports {}, which the layer does not serve (it serves WASI {}), and a \
+         component's streams come from one place: its standard I/O stays the runtime's",
+        list(blockers.iter()),
+        offered
+            .iter()
+            .find_map(|e| e.strip_prefix("wasi:io/streams@"))
+            .unwrap_or("0.2")
     );
     if stdio == Stdio::Vfd {
         bail!("cannot serve the guest's standard I/O from vfd's table: {why}");
     }
     Ok((Vec::new(), Some(why)))
+}
+
+/// Whether `import`'s version is later than `export`'s (`@0.2.13`
+/// against `@0.2.12`); a version that does not parse counts as later.
+fn newer(import: &str, export: &str) -> bool {
+    let version = |name: &str| {
+        let (_, v) = name.split_once('@')?;
+        semver::Version::parse(v).ok()
+    };
+    match (version(import), version(export)) {
+        (Some(import), Some(export)) => import > export,
+        _ => import != export,
+    }
 }
 
 /// `wasi:cli/stdout` of `wasi:cli/stdout@0.2.12`.

@@ -356,3 +356,20 @@ fn wasmtime_run_runs_a_composed_example() {
     );
     fixture.assert_outside_untouched();
 }
+
+/// A guest built against a later WASI 0.2 than the layer serves may call
+/// what the layer's interfaces lack: its standard I/O stays the runtime's.
+#[test]
+fn a_later_wasi_than_the_layer_s_keeps_the_runtime_s_stdio() {
+    use vfd_cli::compose::{Stdio, compose_with};
+    let std_stdio = std::fs::read(guest("std-stdio")).unwrap();
+    let later = renamed(
+        &std_stdio,
+        "wasi:io/streams@0.2.12",
+        "wasi:io/streams@0.2.19",
+    );
+    let composed = compose_with(&later, layer(), Stdio::Auto).unwrap();
+    let why = composed.stdio.expect("the layer served a later WASI");
+    assert!(why.contains("`wasi:io/streams@0.2.19`"), "{why}");
+    assert!(why.contains("it serves WASI 0.2.12"), "{why}");
+}

@@ -298,7 +298,9 @@ fn write_method<T: VfdView + WasiView>(
                 args.push("fd", &fd);
                 args.push_data(data.as_le_slice(&*store));
                 args.push("len", &data.len());
-                trace::emit(call, args, &written, start.elapsed());
+                // Shown as write(2)'s result: the bytes taken.
+                let taken = written.map(|()| data.len() as u64);
+                trace::emit(call, args, &taken, start.elapsed());
             }
             stream_result(written)
         }
