@@ -7,12 +7,14 @@
 
 use crate::harness::{
     Fixture, Output, component, composed, composed_wasi, engine, guest, read_all, run_cli,
-    run_composed, run_composed_with, run_lib, run_native, run_plain, stdout_of, vfd_cli,
+    run_cli_with, run_composed, run_composed_with, run_lib, run_lib_with, run_native, run_plain,
+    stdout_of, vfd_cli,
 };
 use std::io::Write;
 use std::process::Stdio;
-use wasmtime_wasi::WasiCtx;
+use vfd_host::MountPerms;
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
+use wasmtime_wasi::{FsPerms, WasiCtx};
 
 /// The scenario `which` embedded and under `vfd run`: the same output
 /// both ways, which is returned.
@@ -91,6 +93,36 @@ fn println_on_a_read_only_1_goes_nowhere() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "stdout back\n");
     assert_eq!(out.stderr, "stderr back\n");
+}
+
+#[test]
+fn println_into_dev_null_goes_nowhere_and_back() {
+    // The host's /dev mounted at /dev in every mode, so the guest opens
+    // the real /dev/null.
+    let which = ["dev-null"];
+    let lib = run_lib_with(&Fixture::new(), "std-stdio", &which, |b| {
+        b.mount("/dev", "/dev", MountPerms::ReadWrite).unwrap();
+    });
+    let cli = run_cli_with(
+        &Fixture::new(),
+        &["--dir", "/dev::/dev"],
+        "std-stdio",
+        &which,
+    );
+    let composed = run_composed_with(&Fixture::new(), "std-stdio", &which, |b| {
+        b.preopened_dir("/dev", "/dev", FsPerms::ReadWrite).unwrap();
+    });
+    let native = run_native(&Fixture::new(), "std-stdio", &which);
+    for (mode, out) in [
+        ("lib", &lib),
+        ("vfd run", &cli),
+        ("composed", &composed),
+        ("native", &native),
+    ] {
+        assert_eq!(out.code, 0, "{mode}: {out:?}");
+        assert_eq!(out.stdout, "stdout back\n", "{mode}");
+        assert_eq!(out.stderr, "stderr back\n", "{mode}");
+    }
 }
 
 #[test]

@@ -10,6 +10,8 @@
 //!   with EBADF on Linux), then a file opened, which takes number 1;
 //! - `read-only`: a file open read-only on fd 1 and 2, a sink that takes
 //!   nothing (a write is EBADF, which std ignores), then put back;
+//! - `dev-null`: `/dev/null` on fd 1 and 2 (the host's `/dev` mounted at
+//!   `/dev`), then put back;
 //! - `panic`: a file on fd 2, then a panic, whose message lands there;
 //! - `stdin`: std's stdin, read to its end (whatever fd 0 is);
 //! - `stdin-file`: a file on fd 0, read through std's stdin;
@@ -77,13 +79,21 @@ fn closed() -> std::io::Result<()> {
 }
 
 fn read_only() -> std::io::Result<()> {
-    let sink = sys::open(&format!("{}/hello.txt", sys::DATA))?;
+    into_sink(sys::open(&format!("{}/hello.txt", sys::DATA))?)
+}
+
+fn dev_null() -> std::io::Result<()> {
+    into_sink(sys::create("/dev/null")?)
+}
+
+/// Print with `sink` on fd 1 and 2, then with them put back.
+fn into_sink(sink: RawFd) -> std::io::Result<()> {
     let saved_out = sys::dup(1)?;
     let saved_err = sys::dup(2)?;
     sys::dup2(sink, 1)?;
     sys::dup2(sink, 2)?;
-    println!("lost: fd 1 is read-only");
-    eprintln!("lost: fd 2 is read-only");
+    println!("into the sink from fd 1");
+    eprintln!("into the sink from fd 2");
     put_back(saved_out, 1)?;
     put_back(saved_err, 2)?;
     println!("stdout back");
@@ -181,6 +191,7 @@ fn scenario(which: &str) -> Option<std::io::Result<()>> {
         "pipe" => pipe(),
         "closed" => closed(),
         "read-only" => read_only(),
+        "dev-null" => dev_null(),
         "panic" => panics(),
         "stdin" => print_stdin("stdin"),
         "stdin-file" => stdin_file(),
