@@ -93,12 +93,17 @@ fn watch(d: &Description, events: Events) -> Watch {
 pub fn stream_pollable(d: &Description, events: Events) -> Pollable {
     let mut w = watch(d, events);
     if !w.now.is_empty() {
-        monotonic_clock::subscribe_duration(0)
+        ready_now()
     } else if !w.pollables.is_empty() {
         w.pollables.swap_remove(0).0
     } else {
         monotonic_clock::subscribe_duration(u64::MAX)
     }
+}
+
+/// A pollable that is ready at once.
+pub fn ready_now() -> Pollable {
+    monotonic_clock::subscribe_duration(0)
 }
 
 /// A pipe end's readiness, as Linux's `pipe_poll`: the read end is

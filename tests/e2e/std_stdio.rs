@@ -126,6 +126,16 @@ fn println_into_dev_null_goes_nowhere_and_back() {
 }
 
 #[test]
+fn stdout_stream_write_zeroes_follows_fd_1() {
+    let out = three_modes("zeroes");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "zeroes written: true, the pipe holds [0, 0, 0, 0, 0]\n"
+    );
+}
+
+#[test]
 fn a_panic_message_lands_in_the_file_on_2() {
     let fixture = Fixture::new();
     let lib = run_lib_panicking(&fixture);

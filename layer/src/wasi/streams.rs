@@ -110,7 +110,7 @@ fn write_fd(fd: u32, mut data: &[u8]) -> Result<(), StreamError> {
 fn fd_pollable(fd: u32, events: Events) -> Pollable {
     match desc(fd) {
         Ok(d) => poll::stream_pollable(&d, events),
-        Err(_) => wasip2::clocks::monotonic_clock::subscribe_duration(0),
+        Err(_) => poll::ready_now(),
     }
 }
 
@@ -227,15 +227,18 @@ impl GuestOutputStream for Output {
         match self {
             // `check-write` never answers 0, so the stream is always
             // ready, as wasi:io asks of a stream with room.
-            Output::Fd(_) => wasip2::clocks::monotonic_clock::subscribe_duration(0),
+            Output::Fd(_) => poll::ready_now(),
             Output::Runtime(s) => s.subscribe(),
         }
     }
 
     fn write_zeroes(&self, len: u64) -> Result<(), StreamError> {
         match self {
+            // More than `check-write` allows is the guest's mistake: an
+            // error, rather than fewer zeroes than asked for.
+            Output::Fd(_) if len > CHECK_WRITE => Err(StreamError::Closed),
             Output::Fd(fd) => {
-                let mut left = len.min(CHECK_WRITE);
+                let mut left = len;
                 while left > 0 {
                     let n = left.min(ZEROES.len() as u64);
                     write_fd(*fd, &ZEROES[..n as usize])?;

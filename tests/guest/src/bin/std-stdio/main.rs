@@ -22,6 +22,7 @@
 //! Only in the wasm build, being about vfd or WASI themselves:
 //! - `mixed`: std's `print!` of half a line (held in std's line buffer),
 //!   then `vfd::println!` of the rest: one line, in order;
+//! - `zeroes`: `wasi:cli` stdout's `write-zeroes` calls with a pipe on fd 1;
 //! - `stdin-poll`: the readiness of `wasi:cli`'s stdin stream (what
 //!   wasi-libc's `poll` on fd 0 asks) with a pipe on fd 0: empty, one byte,
 //!   its writer closed.
@@ -177,6 +178,23 @@ fn stdin_poll() -> std::io::Result<()> {
 }
 
 #[cfg(target_arch = "wasm32")]
+fn zeroes() -> std::io::Result<()> {
+    let (reader, writer) = sys::pipe()?;
+    let saved = sys::dup(1)?;
+    sys::dup2(writer, 1)?;
+    sys::close(writer)?;
+    let stdout = wasip2::cli::stdout::get_stdout();
+    let wrote = stdout.write_zeroes(2).is_ok() && stdout.blocking_write_zeroes_and_flush(3).is_ok();
+    drop(stdout);
+    put_back(saved, 1)?;
+    println!(
+        "zeroes written: {wrote}, the pipe holds {:?}",
+        sys::read_to_end(reader)?
+    );
+    Ok(())
+}
+
+#[cfg(target_arch = "wasm32")]
 fn mixed() -> std::io::Result<()> {
     print!("std's half, ");
     vfd::println!("vfd's half");
@@ -201,6 +219,8 @@ fn scenario(which: &str) -> Option<std::io::Result<()>> {
         "stdin-poll" => stdin_poll(),
         #[cfg(target_arch = "wasm32")]
         "mixed" => mixed(),
+        #[cfg(target_arch = "wasm32")]
+        "zeroes" => zeroes(),
         _ => return None,
     })
 }
